@@ -1,0 +1,26 @@
+// Who is calling: the bearer access token, verified, and role checks.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+#include "cinema/status.h"
+
+namespace cinema {
+
+struct AuthUser {
+  int64_t id = 0;
+  std::string role;  // CUSTOMER | OWNER | ADMIN
+};
+
+// 401 problem (with WWW-Authenticate) when the Authorization header is missing
+// or its bearer token is not a valid access token.
+StatusOr<AuthUser> authenticate(const Request& req, const Context& ctx);
+// 403 problem unless the user's role is one of `roles`.
+Status require_role(const AuthUser& user, std::initializer_list<std::string_view> roles);
+
+}  // namespace cinema

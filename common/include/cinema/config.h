@@ -1,0 +1,72 @@
+// Process configuration, read once from the environment (see .env.example).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace cinema {
+
+struct DbSettings {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string user = "cinema";
+  std::string password;
+  std::string name = "cinema";
+  int connect_timeout_s = 2;
+  int read_timeout_s = 10;
+  int lock_wait_timeout_s = 5;
+};
+
+struct RedisSettings {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string password;
+  int timeout_ms = 200;
+};
+
+struct AmqpSettings {
+  std::string host = "127.0.0.1";
+  int port = 5672;
+  std::string user = "guest";
+  std::string password = "guest";
+  std::string vhost = "/";
+  std::string exchange = "cinema.events";
+  int timeout_ms = 500;
+};
+
+struct JwtSettings {
+  std::string secret;
+  std::string issuer = "cinema";
+  std::string audience = "cinema-api";
+  int64_t access_ttl_s = 900;
+  int64_t refresh_ttl_s = 7 * 24 * 3600;
+};
+
+struct RateSettings {
+  int64_t login_burst = 10;
+  int64_t login_refill_per_minute = 10;
+  int64_t register_burst = 20;
+  int64_t register_refill_per_minute = 20;
+};
+
+struct Config {
+  std::string function_name = "cinema";
+  DbSettings db;
+  RedisSettings redis;
+  AmqpSettings amqp;
+  JwtSettings jwt;
+  RateSettings rate;
+  int64_t argon2_opslimit = 2;
+  int64_t argon2_memlimit_kib = 19456;  // OWASP minimum for argon2id: m=19 MiB, t=2
+  int64_t max_body_bytes = 64 * 1024;
+  int64_t hold_ttl_s = 600;
+  std::string log_level = "info";
+
+  // Reads CINEMA_* variables; throws std::runtime_error naming the variable
+  // when a value is malformed or a required secret is missing/too short.
+  static Config from_env();
+  // Defaults suitable for unit tests (fixed secret, cheap argon2 parameters).
+  static Config for_tests();
+};
+
+}  // namespace cinema

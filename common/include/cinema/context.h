@@ -1,0 +1,39 @@
+// What a handler gets besides the request: configuration and the process's
+// clients (created lazily, so a handler that fails validation never connects).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cinema/amqp.h"
+#include "cinema/clock.h"
+#include "cinema/config.h"
+#include "cinema/db.h"
+#include "cinema/rate_limit.h"
+#include "cinema/redis.h"
+
+namespace cinema {
+
+class Context {
+ public:
+  explicit Context(Config config, std::unique_ptr<Clock> clock = std::make_unique<Clock>());
+
+  const Config& config() const { return config_; }
+  const Clock& clock() const { return *clock_; }
+  Database& db();
+  Redis& redis();
+  RateLimiter& limiter();
+  Publisher& publisher();
+
+  std::string request_id;  // set per request by the serve loop
+
+ private:
+  Config config_;
+  std::unique_ptr<Clock> clock_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Redis> redis_;
+  std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<Publisher> publisher_;
+};
+
+}  // namespace cinema

@@ -1,0 +1,165 @@
+// MariaDB through MySQL Connector/C++ 1.1: one connection per process, opened
+// lazily and reopened after loss; prepared statements only (cached per
+// connection); transactions retried on deadlock and lock-wait timeout.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include "cinema/config.h"
+
+namespace sql {
+class Connection;
+}
+
+namespace cinema {
+
+// The database cannot be reached (refused, lost, timed out). The serve loop
+// answers 503 for it; the next request reconnects.
+class DbUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Outcome of a commit that may or may not have happened (connection lost
+// during COMMIT). Also answered with 503; idempotency keys make retries safe.
+class DbCommitUnknown : public DbUnavailable {
+ public:
+  using DbUnavailable::DbUnavailable;
+};
+
+using Rows = std::unique_ptr<sql::ResultSet>;
+
+namespace detail {
+inline void bind(sql::PreparedStatement& ps, int i, int64_t v) { ps.setInt64(i, v); }
+inline void bind(sql::PreparedStatement& ps, int i, int v) { ps.setInt(i, v); }
+inline void bind(sql::PreparedStatement& ps, int i, bool v) { ps.setInt(i, v ? 1 : 0); }
+inline void bind(sql::PreparedStatement& ps, int i, double v) { ps.setDouble(i, v); }
+inline void bind(sql::PreparedStatement& ps, int i, const std::string& v) { ps.setString(i, v); }
+inline void bind(sql::PreparedStatement& ps, int i, std::string_view v) {
+  ps.setString(i, std::string(v));
+}
+inline void bind(sql::PreparedStatement& ps, int i, const char* v) { ps.setString(i, v); }
+void bind_null(sql::PreparedStatement& ps, int i);
+inline void bind(sql::PreparedStatement& ps, int i, std::nullptr_t) { bind_null(ps, i); }
+template <class T>
+void bind(sql::PreparedStatement& ps, int i, const std::optional<T>& v) {
+  if (v) {
+    bind(ps, i, *v);
+  } else {
+    bind_null(ps, i);
+  }
+}
+}  // namespace detail
+
+class Database;
+
+// A session on the process's connection: inside Database::transaction() all
+// statements belong to one transaction; from Database::session() each
+// statement commits on its own.
+class Session {
+ public:
+  // Rows affected (for UPDATE, rows actually changed).
+  template <class... Args>
+  int64_t exec(const std::string& sql, const Args&... args) {
+    auto& ps = prepare(sql);
+    bind_all(ps, args...);
+    return static_cast<int64_t>(ps.executeUpdate());
+  }
+  template <class... Args>
+  Rows query(const std::string& sql, const Args&... args) {
+    auto& ps = prepare(sql);
+    bind_all(ps, args...);
+    return Rows(ps.executeQuery());
+  }
+  int64_t last_insert_id();
+
+ private:
+  friend class Database;
+  explicit Session(Database& db) : db_(db) {}
+  sql::PreparedStatement& prepare(const std::string& sql);
+  template <class... Args>
+  void bind_all(sql::PreparedStatement& ps, const Args&... args) {
+    int i = 1;
+    (detail::bind(ps, i++, args), ...);
+  }
+  Database& db_;
+};
+
+class Database {
+ public:
+  explicit Database(DbSettings settings);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Runs fn(Session&) in one transaction and commits. Deadlocks (1213) and
+  // lock-wait timeouts (1205) roll back and run fn again, up to `attempts`
+  // times with jittered backoff; a connection lost before COMMIT reconnects and
+  // runs fn again once. fn must therefore be safe to re-run (no side effects
+  // outside the database). Any exception from fn rolls back and propagates.
+  template <class F>
+  auto transaction(F&& fn, int attempts = 4) -> std::invoke_result_t<F&, Session&> {
+    using R = std::invoke_result_t<F&, Session&>;
+    if constexpr (std::is_void_v<R>) {
+      run_transaction([&](Session& s) { fn(s); }, attempts);
+    } else {
+      std::optional<R> out;
+      run_transaction([&](Session& s) { out.emplace(fn(s)); }, attempts);
+      return std::move(*out);
+    }
+  }
+
+  // Autocommit statements, retried once on a lost connection. For reads and
+  // single-statement writes that need no transaction.
+  template <class F>
+  auto autocommit(F&& fn) -> std::invoke_result_t<F&, Session&> {
+    using R = std::invoke_result_t<F&, Session&>;
+    if constexpr (std::is_void_v<R>) {
+      run_autocommit([&](Session& s) { fn(s); });
+    } else {
+      std::optional<R> out;
+      run_autocommit([&](Session& s) { out.emplace(fn(s)); });
+      return std::move(*out);
+    }
+  }
+
+  // True when a trivial query succeeds (reconnecting if needed).
+  bool ping();
+
+ private:
+  friend class Session;
+  void run_transaction(const std::function<void(Session&)>& fn, int attempts);
+  void run_autocommit(const std::function<void(Session&)>& fn);
+  sql::Connection& connection();
+  void drop_connection();
+  sql::PreparedStatement& prepare(const std::string& sql);
+  void raw(const char* statement);
+
+  DbSettings settings_;
+  std::unique_ptr<sql::Connection> conn_;
+  std::map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+  int64_t retry_connect_after_ms_ = 0;
+};
+
+// MariaDB error numbers the code reacts to.
+bool is_connection_error(int mysql_errno);
+bool is_retryable_tx_error(int mysql_errno);
+constexpr int kErrDuplicateKey = 1062;
+
+// Column helpers: NULL-aware reads.
+std::optional<int64_t> opt_int64(sql::ResultSet& rs, const char* column);
+std::optional<std::string> opt_string(sql::ResultSet& rs, const char* column);
+std::string get_string(sql::ResultSet& rs, const char* column);
+
+}  // namespace cinema

@@ -1,0 +1,29 @@
+// Small input rules shared by several functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "cinema/http.h"
+#include "cinema/json.h"
+#include "cinema/rate_limit.h"
+#include "cinema/status.h"
+
+namespace cinema {
+
+// Trimmed, lower-cased address if it looks like one (local@domain.tld, no
+// spaces or control characters, at most 254 bytes); nullopt otherwise.
+std::optional<std::string> normalize_email(std::string_view raw);
+// Number of UTF-8 code points (continuation bytes not counted).
+size_t utf8_length(std::string_view s);
+bool has_control_chars(std::string_view s);
+
+// The request's JSON object body: 415 unless Content-Type is JSON, 400 when
+// empty, malformed, or carrying fields outside `allowed`.
+StatusOr<JsonBody> read_json(const Request& req, std::initializer_list<std::string_view> allowed);
+
+// 429 problem with Retry-After when the bucket `key` is empty.
+Status check_rate(RateLimiter& limiter, const std::string& key, const BucketSpec& spec);
+
+}  // namespace cinema

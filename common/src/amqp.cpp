@@ -1,0 +1,108 @@
+#include "cinema/amqp.h"
+
+#include <chrono>
+
+#include <amqp.h>
+#include <amqp_tcp_socket.h>
+
+#include "cinema/log.h"
+
+namespace cinema {
+namespace {
+
+constexpr amqp_channel_t kChannel = 1;
+constexpr int64_t kBackoffMs = 1000;
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+amqp_connection_state_t state(void* p) { return static_cast<amqp_connection_state_t>(p); }
+
+bool rpc_ok(amqp_connection_state_t conn, const char* what) {
+  amqp_rpc_reply_t r = amqp_get_rpc_reply(conn);
+  if (r.reply_type == AMQP_RESPONSE_NORMAL) return true;
+  log(LogLevel::kWarn, "amqp rpc failed", {{"step", what}, {"reply_type", int(r.reply_type)}});
+  return false;
+}
+
+}  // namespace
+
+Publisher::Publisher(AmqpSettings settings) : settings_(std::move(settings)) {}
+
+Publisher::~Publisher() { disconnect(); }
+
+void Publisher::disconnect() {
+  if (conn_ == nullptr) return;
+  // No graceful close handshake: the socket may already be dead.
+  amqp_destroy_connection(state(conn_));
+  conn_ = nullptr;
+}
+
+bool Publisher::ensure_connected() {
+  if (conn_ != nullptr) return true;
+  if (now_ms() < retry_after_ms_) return false;
+  amqp_connection_state_t conn = amqp_new_connection();
+  conn_ = conn;
+  auto fail = [&](const char* step) {
+    log(LogLevel::kWarn, "amqp connect failed", {{"step", step}});
+    disconnect();
+    retry_after_ms_ = now_ms() + kBackoffMs;
+    return false;
+  };
+  amqp_socket_t* socket = amqp_tcp_socket_new(conn);
+  if (socket == nullptr) return fail("socket");
+  timeval tv{settings_.timeout_ms / 1000, (settings_.timeout_ms % 1000) * 1000};
+  if (amqp_socket_open_noblock(socket, settings_.host.c_str(), settings_.port, &tv) !=
+      AMQP_STATUS_OK) {
+    return fail("open");
+  }
+  amqp_set_rpc_timeout(conn, &tv);
+  amqp_rpc_reply_t login =
+      amqp_login(conn, settings_.vhost.c_str(), 0, 131072, 0, AMQP_SASL_METHOD_PLAIN,
+                 settings_.user.c_str(), settings_.password.c_str());
+  if (login.reply_type != AMQP_RESPONSE_NORMAL) return fail("login");
+  amqp_channel_open(conn, kChannel);
+  if (!rpc_ok(conn, "channel.open")) return fail("channel");
+  amqp_exchange_declare(conn, kChannel, amqp_cstring_bytes(settings_.exchange.c_str()),
+                        amqp_cstring_bytes("topic"), 0, 1, 0, 0, amqp_empty_table);
+  if (!rpc_ok(conn, "exchange.declare")) return fail("exchange");
+  retry_after_ms_ = 0;
+  return true;
+}
+
+bool Publisher::publish(const std::string& routing_key, const std::string& body,
+                        const std::string& message_id) {
+  if (!ensure_connected()) return false;
+  amqp_basic_properties_t props{};
+  props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG |
+                 AMQP_BASIC_MESSAGE_ID_FLAG;
+  props.content_type = amqp_cstring_bytes("application/json");
+  props.delivery_mode = AMQP_DELIVERY_PERSISTENT;
+  props.message_id = amqp_cstring_bytes(message_id.c_str());
+  amqp_bytes_t payload{body.size(), const_cast<char*>(body.data())};
+  int rc = amqp_basic_publish(state(conn_), kChannel,
+                              amqp_cstring_bytes(settings_.exchange.c_str()),
+                              amqp_cstring_bytes(routing_key.c_str()), 0, 0, &props, payload);
+  if (rc != AMQP_STATUS_OK) {
+    log(LogLevel::kWarn, "amqp publish failed", {{"error", amqp_error_string2(rc)}});
+    disconnect();
+    retry_after_ms_ = now_ms() + kBackoffMs;
+    return false;
+  }
+  return true;
+}
+
+bool Publisher::healthy() {
+  if (!ensure_connected()) return false;
+  amqp_exchange_declare(state(conn_), kChannel, amqp_cstring_bytes(settings_.exchange.c_str()),
+                        amqp_cstring_bytes("topic"), 1, 0, 0, 0, amqp_empty_table);
+  if (!rpc_ok(state(conn_), "exchange.declare passive")) {
+    disconnect();
+    return false;
+  }
+  return true;
+}
+
+}  // namespace cinema

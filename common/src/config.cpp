@@ -1,0 +1,80 @@
+#include "cinema/config.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace cinema {
+namespace {
+
+std::string env_string(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+int64_t env_int(const char* name, int64_t fallback, int64_t min, int64_t max) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return fallback;
+  char* end = nullptr;
+  long long n = std::strtoll(v, &end, 10);
+  if (*end != '\0' || n < min || n > max) {
+    throw std::runtime_error(std::string(name) + " must be an integer in [" +
+                             std::to_string(min) + ", " + std::to_string(max) + "]");
+  }
+  return n;
+}
+
+}  // namespace
+
+Config Config::from_env() {
+  Config c;
+  c.function_name = env_string("CINEMA_FUNCTION", c.function_name);
+  c.db.host = env_string("CINEMA_DB_HOST", c.db.host);
+  c.db.port = static_cast<int>(env_int("CINEMA_DB_PORT", c.db.port, 1, 65535));
+  c.db.user = env_string("CINEMA_DB_USER", c.db.user);
+  c.db.password = env_string("CINEMA_DB_PASSWORD", "");
+  c.db.name = env_string("CINEMA_DB_NAME", c.db.name);
+  c.redis.host = env_string("CINEMA_REDIS_HOST", c.redis.host);
+  c.redis.port = static_cast<int>(env_int("CINEMA_REDIS_PORT", c.redis.port, 1, 65535));
+  c.redis.password = env_string("CINEMA_REDIS_PASSWORD", "");
+  c.amqp.host = env_string("CINEMA_AMQP_HOST", c.amqp.host);
+  c.amqp.port = static_cast<int>(env_int("CINEMA_AMQP_PORT", c.amqp.port, 1, 65535));
+  c.amqp.user = env_string("CINEMA_AMQP_USER", c.amqp.user);
+  c.amqp.password = env_string("CINEMA_AMQP_PASSWORD", c.amqp.password);
+  c.amqp.vhost = env_string("CINEMA_AMQP_VHOST", c.amqp.vhost);
+  c.amqp.exchange = env_string("CINEMA_AMQP_EXCHANGE", c.amqp.exchange);
+  c.jwt.secret = env_string("CINEMA_JWT_SECRET", "");
+  if (c.jwt.secret.size() < 32) {
+    throw std::runtime_error("CINEMA_JWT_SECRET must be set to at least 32 characters");
+  }
+  c.jwt.issuer = env_string("CINEMA_JWT_ISSUER", c.jwt.issuer);
+  c.jwt.audience = env_string("CINEMA_JWT_AUDIENCE", c.jwt.audience);
+  c.jwt.access_ttl_s = env_int("CINEMA_ACCESS_TTL_SECONDS", c.jwt.access_ttl_s, 1, 86400);
+  c.jwt.refresh_ttl_s =
+      env_int("CINEMA_REFRESH_TTL_SECONDS", c.jwt.refresh_ttl_s, 60, 90LL * 86400);
+  c.rate.login_burst = env_int("CINEMA_LOGIN_BURST", c.rate.login_burst, 1, 10'000'000);
+  c.rate.login_refill_per_minute = env_int("CINEMA_LOGIN_REFILL_PER_MINUTE",
+                                           c.rate.login_refill_per_minute, 1, 600'000'000);
+  c.rate.register_burst = env_int("CINEMA_REGISTER_BURST", c.rate.register_burst, 1, 10'000'000);
+  c.rate.register_refill_per_minute = env_int(
+      "CINEMA_REGISTER_REFILL_PER_MINUTE", c.rate.register_refill_per_minute, 1, 600'000'000);
+  c.argon2_opslimit = env_int("CINEMA_ARGON2_OPSLIMIT", c.argon2_opslimit, 2, 20);
+  c.argon2_memlimit_kib =
+      env_int("CINEMA_ARGON2_MEMLIMIT_KIB", c.argon2_memlimit_kib, 19456, 4 * 1024 * 1024);
+  c.max_body_bytes = env_int("CINEMA_MAX_BODY_BYTES", c.max_body_bytes, 1024, 16 * 1024 * 1024);
+  c.hold_ttl_s = env_int("CINEMA_HOLD_TTL_SECONDS", c.hold_ttl_s, 1, 3600);
+  c.log_level = env_string("CINEMA_LOG_LEVEL", c.log_level);
+  return c;
+}
+
+Config Config::for_tests() {
+  Config c;
+  c.function_name = "test";
+  c.jwt.secret = "unit-test-secret-unit-test-secret-0123456789";
+  c.db.port = 1;  // nothing listens: a test that reaches the database fails loudly
+  c.redis.port = 1;
+  c.amqp.port = 1;
+  c.log_level = "error";
+  return c;
+}
+
+}  // namespace cinema

@@ -1,0 +1,261 @@
+#include "cinema/http.h"
+
+#include <cctype>
+#include <cstdlib>
+
+#include "cinema/json.h"
+
+namespace cinema {
+
+std::string Request::header(std::string_view name) const {
+  auto it = headers.find(std::string(name));
+  return it == headers.end() ? std::string() : it->second;
+}
+
+std::optional<std::string> Request::query_param(std::string_view name) const {
+  auto it = query.find(std::string(name));
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
+Response Response::json(int status, std::string body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+Response Response::no_content() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+Response Response::problem(const Problem& p) {
+  JsonWriter w;
+  w.begin_object();
+  w.field("type", p.type.empty() ? std::string("about:blank") : p.type);
+  w.field("title", p.title.empty() ? std::string(status_text(p.status)) : p.title);
+  w.field("status", p.status);
+  if (!p.detail.empty()) w.field("detail", p.detail);
+  if (!p.errors.empty()) {
+    w.key("errors").begin_array();
+    for (const auto& e : p.errors) {
+      w.begin_object().field("field", e.field).field("message", e.message).end_object();
+    }
+    w.end_array();
+  }
+  for (const auto& [name, raw] : p.extensions) w.key(name).raw(raw);
+  w.end_object();
+  Response r;
+  r.status = p.status;
+  r.content_type = "application/problem+json";
+  r.headers = p.headers;
+  r.body = w.str();
+  return r;
+}
+
+const char* status_text(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 428: return "Precondition Required";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+  }
+}
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    if (j > i) out.emplace_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string url_decode(std::string_view in, bool plus_as_space) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '%' && i + 2 < in.size()) {
+      int hi = hex_value(in[i + 1]), lo = hex_value(in[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(plus_as_space && c == '+' ? ' ' : c);
+  }
+  return out;
+}
+
+std::map<std::string, std::string> parse_query(std::string_view qs) {
+  std::map<std::string, std::string> out;
+  size_t i = 0;
+  while (i < qs.size()) {
+    size_t amp = qs.find('&', i);
+    if (amp == std::string_view::npos) amp = qs.size();
+    std::string_view pair = qs.substr(i, amp - i);
+    if (!pair.empty()) {
+      size_t eq = pair.find('=');
+      std::string key = url_decode(pair.substr(0, eq), true);
+      std::string value =
+          eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1), true);
+      out.emplace(std::move(key), std::move(value));  // first occurrence wins
+    }
+    i = amp + 1;
+  }
+  return out;
+}
+
+Request request_from_cgi(const std::vector<std::pair<std::string, std::string>>& params,
+                         std::string body) {
+  Request r;
+  std::string document_uri, request_uri, script_name, path_info;
+  for (const auto& [name, value] : params) {
+    if (name == "REQUEST_METHOD") {
+      r.method = value;
+    } else if (name == "QUERY_STRING") {
+      r.query_string = value;
+    } else if (name == "DOCUMENT_URI") {
+      document_uri = value;
+    } else if (name == "REQUEST_URI") {
+      request_uri = value;
+    } else if (name == "SCRIPT_NAME") {
+      script_name = value;
+    } else if (name == "PATH_INFO") {
+      path_info = value;
+    } else if (name == "REMOTE_ADDR") {
+      r.remote_addr = value;
+    } else if (name == "CONTENT_TYPE") {
+      r.headers["content-type"] = value;
+    } else if (name == "CONTENT_LENGTH") {
+      r.headers["content-length"] = value;
+    } else if (name.rfind("HTTP_", 0) == 0) {
+      std::string h = name.substr(5);
+      for (auto& c : h) c = c == '_' ? '-' : static_cast<char>(std::tolower(c));
+      r.headers[h] = value;
+    }
+  }
+  if (!document_uri.empty()) {
+    r.path = document_uri;
+  } else if (!request_uri.empty()) {
+    r.path = url_decode(request_uri.substr(0, request_uri.find('?')), false);
+  } else {
+    r.path = script_name + path_info;
+  }
+  r.query = parse_query(r.query_string);
+  r.request_id = r.header("x-request-id");
+  r.body = std::move(body);
+  return r;
+}
+
+std::string serialize_response(const Response& r) {
+  std::string out;
+  out.reserve(r.body.size() + 256);
+  out += "Status: ";
+  out += std::to_string(r.status);
+  out += ' ';
+  out += status_text(r.status);
+  out += "\r\n";
+  if (!r.content_type.empty()) {
+    out += "Content-Type: ";
+    out += r.content_type;
+    out += "\r\n";
+  }
+  for (const auto& [name, value] : r.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  out += "\r\n";
+  out += r.body;
+  return out;
+}
+
+Router& Router::on(std::string method, std::string pattern, Handler handler) {
+  routes_.push_back(Route{std::move(method), split_path(pattern), std::move(handler)});
+  return *this;
+}
+
+Response Router::dispatch(const Request& req, Context& ctx) const {
+  auto segments = split_path(req.path);
+  std::string allow;
+  for (const auto& route : routes_) {
+    if (route.segments.size() != segments.size()) continue;
+    std::map<std::string, std::string> params;
+    bool match = true;
+    for (size_t i = 0; i < segments.size() && match; ++i) {
+      const std::string& pat = route.segments[i];
+      if (pat.size() > 2 && pat.front() == '{' && pat.back() == '}') {
+        params[pat.substr(1, pat.size() - 2)] = segments[i];
+      } else {
+        match = pat == segments[i];
+      }
+    }
+    if (!match) continue;
+    if (route.method != req.method) {
+      if (allow.find(route.method) == std::string::npos) {
+        allow += allow.empty() ? route.method : ", " + route.method;
+      }
+      continue;
+    }
+    Request routed = req;
+    routed.params = std::move(params);
+    return route.handler(routed, ctx);
+  }
+  if (!allow.empty()) return Response::problem(method_not_allowed(allow));
+  return Response::problem(not_found("No resource at " + req.path));
+}
+
+StatusOr<int64_t> path_id(const Request& req, std::string_view name) {
+  auto it = req.params.find(std::string(name));
+  if (it == req.params.end() || it->second.empty() || it->second.size() > 18) {
+    return not_found("No such " + std::string(name));
+  }
+  int64_t v = 0;
+  for (char c : it->second) {
+    if (c < '0' || c > '9') return not_found("No such " + std::string(name));
+    v = v * 10 + (c - '0');
+  }
+  if (v <= 0) return not_found("No such " + std::string(name));
+  return v;
+}
+
+}  // namespace cinema

@@ -1,0 +1,143 @@
+#include "cinema/redis.h"
+
+#include <chrono>
+#include <cstring>
+
+#include <hiredis/hiredis.h>
+
+#include "cinema/crypto.h"
+#include "cinema/log.h"
+
+namespace cinema {
+namespace {
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+constexpr int64_t kBackoffMs = 1000;
+
+RedisValue convert(const redisReply* r) {
+  RedisValue v;
+  switch (r->type) {
+    case REDIS_REPLY_INTEGER:
+      v.kind = RedisValue::Kind::kInteger;
+      v.integer = r->integer;
+      break;
+    case REDIS_REPLY_STRING:
+      v.kind = RedisValue::Kind::kString;
+      v.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_STATUS:
+      v.kind = RedisValue::Kind::kStatus;
+      v.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ARRAY:
+      v.kind = RedisValue::Kind::kArray;
+      for (size_t i = 0; i < r->elements; ++i) v.elements.push_back(convert(r->element[i]));
+      break;
+    default:
+      v.kind = RedisValue::Kind::kNil;
+  }
+  return v;
+}
+
+}  // namespace
+
+Redis::Redis(RedisSettings settings) : settings_(std::move(settings)) {}
+
+Redis::~Redis() { disconnect(); }
+
+void Redis::disconnect() {
+  if (ctx_ != nullptr) redisFree(ctx_);
+  ctx_ = nullptr;
+}
+
+bool Redis::ensure_connected() {
+  if (ctx_ != nullptr) return true;
+  if (now_ms() < retry_after_ms_) return false;
+  timeval tv{settings_.timeout_ms / 1000, (settings_.timeout_ms % 1000) * 1000};
+  ctx_ = redisConnectWithTimeout(settings_.host.c_str(), settings_.port, tv);
+  if (ctx_ == nullptr || ctx_->err != 0) {
+    log(LogLevel::kWarn, "redis connect failed",
+        {{"error", ctx_ != nullptr ? ctx_->errstr : "allocation failed"}});
+    disconnect();
+    retry_after_ms_ = now_ms() + kBackoffMs;
+    return false;
+  }
+  redisSetTimeout(ctx_, tv);
+  if (!settings_.password.empty()) {
+    auto* r = static_cast<redisReply*>(redisCommand(ctx_, "AUTH %s", settings_.password.c_str()));
+    bool ok = r != nullptr && r->type != REDIS_REPLY_ERROR;
+    if (r != nullptr) freeReplyObject(r);
+    if (!ok) {
+      log(LogLevel::kWarn, "redis auth failed");
+      disconnect();
+      retry_after_ms_ = now_ms() + kBackoffMs;
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<RedisValue> Redis::command(const std::vector<std::string>& argv) {
+  if (!ensure_connected()) return std::nullopt;
+  std::vector<const char*> args;
+  std::vector<size_t> lens;
+  for (const auto& a : argv) {
+    args.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  auto* r = static_cast<redisReply*>(
+      redisCommandArgv(ctx_, static_cast<int>(args.size()), args.data(), lens.data()));
+  if (r == nullptr) {
+    // I/O error or timeout: the connection is unusable.
+    log(LogLevel::kWarn, "redis command failed", {{"error", ctx_->errstr}});
+    disconnect();
+    retry_after_ms_ = now_ms() + kBackoffMs;
+    return std::nullopt;
+  }
+  std::optional<RedisValue> out;
+  if (r->type == REDIS_REPLY_ERROR) {
+    RedisValue err;
+    err.kind = RedisValue::Kind::kStatus;
+    err.str = std::string("ERR:") + std::string(r->str, r->len);
+    out = std::move(err);
+  } else {
+    out = convert(r);
+  }
+  freeReplyObject(r);
+  if (out->kind == RedisValue::Kind::kStatus && out->str.rfind("ERR:", 0) == 0) {
+    // Keep the error text for eval()'s NOSCRIPT handling; other callers see nullopt.
+    if (out->str.find("NOSCRIPT") != std::string::npos) return out;
+    log(LogLevel::kWarn, "redis error reply", {{"error", out->str}});
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<RedisValue> Redis::eval(const std::string& script,
+                                      const std::vector<std::string>& keys,
+                                      const std::vector<std::string>& args) {
+  std::vector<std::string> argv{"EVALSHA", sha1_hex(script), std::to_string(keys.size())};
+  argv.insert(argv.end(), keys.begin(), keys.end());
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = command(argv);
+  if (r && r->kind == RedisValue::Kind::kStatus && r->str.find("NOSCRIPT") != std::string::npos) {
+    argv[0] = "EVAL";
+    argv[1] = script;
+    r = command(argv);
+    if (r && r->kind == RedisValue::Kind::kStatus && r->str.rfind("ERR:", 0) == 0) {
+      return std::nullopt;
+    }
+  }
+  return r;
+}
+
+bool Redis::ping() {
+  auto r = command({"PING"});
+  return r && r->str == "PONG";
+}
+
+}  // namespace cinema

@@ -1,0 +1,176 @@
+#include "cinema/serve.h"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include <cppconn/exception.h>
+#include <fcgiapp.h>
+
+#include "cinema/crypto.h"
+#include "cinema/log.h"
+
+extern char** environ;
+
+namespace cinema {
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+
+void on_terminate(int) {
+  g_stop = 1;
+  FCGX_ShutdownPending();
+}
+
+void install_signal_handlers() {
+  std::signal(SIGPIPE, SIG_IGN);  // a dead peer must give EPIPE, not kill us
+  struct sigaction sa {};
+  sa.sa_handler = on_terminate;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: accept() must return so we can exit
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+std::vector<std::pair<std::string, std::string>> params_of(char** envp) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (char** p = envp; p != nullptr && *p != nullptr; ++p) {
+    const char* eq = std::strchr(*p, '=');
+    if (eq == nullptr) continue;
+    out.emplace_back(std::string(*p, static_cast<size_t>(eq - *p)), std::string(eq + 1));
+  }
+  return out;
+}
+
+// CONTENT_LENGTH as a number; -1 when absent, -2 when malformed.
+int64_t content_length(const std::vector<std::pair<std::string, std::string>>& params) {
+  for (const auto& [name, value] : params) {
+    if (name != "CONTENT_LENGTH") continue;
+    if (value.empty()) return -1;
+    if (value.size() > 15 || value.find_first_not_of("0123456789") != std::string::npos) {
+      return -2;
+    }
+    return std::stoll(value);
+  }
+  return -1;
+}
+
+std::string function_name_from_env() {
+  const char* fn = std::getenv("CINEMA_FUNCTION");
+  if (fn != nullptr && *fn != '\0') return fn;
+  return program_invocation_short_name;
+}
+
+}  // namespace
+
+Response handle_safely(const Handler& handler, const Request& req, Context& ctx) {
+  auto started = std::chrono::steady_clock::now();
+  ctx.request_id = req.request_id.empty() ? random_hex(8) : req.request_id;
+  log_set_request_id(ctx.request_id);
+  Response resp;
+  std::string length_header = req.header("content-length");
+  try {
+    if (!length_header.empty() &&
+        (length_header.size() > 15 ||
+         length_header.find_first_not_of("0123456789") != std::string::npos)) {
+      resp = Response::problem(bad_request("Content-Length is not a number"));
+    } else if ((!length_header.empty() && std::stoll(length_header) > ctx.config().max_body_bytes) ||
+               static_cast<int64_t>(req.body.size()) > ctx.config().max_body_bytes) {
+      resp = Response::problem(payload_too_large(
+          "The request body exceeds " + std::to_string(ctx.config().max_body_bytes) + " bytes"));
+    } else {
+      resp = handler(req, ctx);
+    }
+  } catch (const DbUnavailable& e) {
+    log(LogLevel::kWarn, "database unavailable", {{"error", e.what()}});
+    resp = Response::problem(service_unavailable("The database is unavailable; retry shortly"));
+  } catch (const sql::SQLException& e) {
+    log(LogLevel::kError, "unhandled database error",
+        {{"error", e.what()}, {"errno", e.getErrorCode()}, {"sqlstate", e.getSQLState()}});
+    resp = Response::problem(internal_error());
+  } catch (const std::exception& e) {
+    log(LogLevel::kError, "unhandled exception", {{"error", e.what()}});
+    resp = Response::problem(internal_error());
+  } catch (...) {
+    log(LogLevel::kError, "unhandled non-standard exception");
+    resp = Response::problem(internal_error());
+  }
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
+                  .count();
+  log(resp.status >= 500 ? LogLevel::kWarn : LogLevel::kInfo, "request",
+      {{"method", req.method}, {"path", req.path}, {"status", resp.status}, {"latency_ms", ms}});
+  log_set_request_id("");
+  return resp;
+}
+
+namespace {
+
+int serve_cgi(const Handler& handler, Context& ctx) {
+  auto params = params_of(environ);
+  int64_t length = content_length(params);
+  std::string body;
+  if (length > 0 && length <= ctx.config().max_body_bytes) {
+    body.resize(static_cast<size_t>(length));
+    size_t got = std::fread(body.data(), 1, body.size(), stdin);
+    body.resize(got);
+  }
+  Response resp = handle_safely(handler, request_from_cgi(params, std::move(body)), ctx);
+  std::string out = serialize_response(resp);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+int serve(const Handler& handler) {
+  std::string name = function_name_from_env();
+  log_init(name, "info");
+  Config config;
+  try {
+    config = Config::from_env();
+  } catch (const std::exception& e) {
+    log(LogLevel::kError, "invalid configuration", {{"error", e.what()}});
+    return 78;  // EX_CONFIG: the supervisor gives up instead of looping fast
+  }
+  config.function_name = name;
+  log_init(name, config.log_level);
+  install_signal_handlers();
+  Context ctx(config);
+  if (FCGX_Init() != 0) {
+    log(LogLevel::kError, "FCGX_Init failed");
+    return 1;
+  }
+  if (FCGX_IsCGI()) return serve_cgi(handler, ctx);
+
+  FCGX_Request fcgi;
+  FCGX_InitRequest(&fcgi, 0, FCGI_FAIL_ACCEPT_ON_INTR);
+  log(LogLevel::kInfo, "started", {{"pid", static_cast<int64_t>(getpid())}});
+  while (g_stop == 0) {
+    if (FCGX_Accept_r(&fcgi) < 0) {
+      if (g_stop != 0 || errno == EINTR) continue;
+      log(LogLevel::kError, "accept failed", {{"errno", errno}});
+      break;
+    }
+    // Params die at the next accept: copy them out now.
+    auto params = params_of(fcgi.envp);
+    int64_t length = content_length(params);
+    std::string body;
+    if (length > 0 && length <= config.max_body_bytes) {
+      body.resize(static_cast<size_t>(length));
+      int got = FCGX_GetStr(body.data(), static_cast<int>(body.size()), fcgi.in);
+      body.resize(got > 0 ? static_cast<size_t>(got) : 0);
+    }
+    Response resp = handle_safely(handler, request_from_cgi(params, std::move(body)), ctx);
+    std::string out = serialize_response(resp);
+    FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
+    FCGX_Finish_r(&fcgi);
+  }
+  log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace cinema

@@ -1,0 +1,11 @@
+// GET /v1/health: MariaDB, Redis and RabbitMQ state; 503 when the database is down.
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::health {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::health

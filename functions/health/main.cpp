@@ -1,0 +1,4 @@
+#include "cinema/serve.h"
+#include "health.h"
+
+int main() { return cinema::serve(cinema::health::handle); }

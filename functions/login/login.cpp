@@ -1,0 +1,64 @@
+#include "login.h"
+
+#include "cinema/crypto.h"
+#include "cinema/sessions.h"
+#include "cinema/validate.h"
+
+namespace cinema::login {
+namespace {
+
+// Verifying against a real hash when the account does not exist keeps the
+// answer time the same, so timing does not reveal which emails are registered.
+const std::string& dummy_hash(const Config& cfg) {
+  static const std::string hash =
+      hash_password("not-a-real-password", cfg.argon2_opslimit, cfg.argon2_memlimit_kib);
+  return hash;
+}
+
+struct Account {
+  int64_t id = 0;
+  std::string password_hash;
+  std::string role;
+};
+
+}  // namespace
+
+Response handle(const Request& req, Context& ctx) {
+  if (req.method != "POST") return Response::problem(method_not_allowed("POST"));
+  auto body = read_json(req, {"email", "password"});
+  if (!body.ok()) return Response::problem(body.problem());
+  auto raw_email = body->string("email", true, 1, 254);
+  auto password = body->string("password", true, 1, 1024);
+  if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+
+  const auto& cfg = ctx.config();
+  std::string email = normalize_email(*raw_email).value_or(*raw_email);
+  BucketSpec spec{static_cast<double>(cfg.rate.login_burst),
+                  cfg.rate.login_refill_per_minute / 60.0};
+  if (auto st = check_rate(ctx.limiter(), "rl:login:" + req.remote_addr + ":" + email, spec);
+      !st.ok()) {
+    return Response::problem(st.problem());
+  }
+
+  auto account = ctx.db().autocommit([&](Session& s) -> std::optional<Account> {
+    Rows rs = s.query("SELECT id, password_hash, role FROM users WHERE email = ?", email);
+    if (!rs->next()) return std::nullopt;
+    return Account{rs->getInt64("id"), get_string(*rs, "password_hash"), get_string(*rs, "role")};
+  });
+  bool ok = account ? verify_password(account->password_hash, *password)
+                    : (verify_password(dummy_hash(cfg), *password), false);
+  if (!ok) return Response::problem(unauthorized("Invalid email or password"));
+
+  if (password_needs_rehash(account->password_hash, cfg.argon2_opslimit,
+                            cfg.argon2_memlimit_kib)) {
+    std::string upgraded = hash_password(*password, cfg.argon2_opslimit, cfg.argon2_memlimit_kib);
+    ctx.db().autocommit([&](Session& s) {
+      s.exec("UPDATE users SET password_hash = ? WHERE id = ?", upgraded, account->id);
+    });
+  }
+  TokenPair pair = ctx.db().transaction(
+      [&](Session& s) { return issue_tokens(s, ctx, account->id, account->role, ""); });
+  return Response::json(200, token_pair_json(pair)).with_header("Cache-Control", "no-store");
+}
+
+}  // namespace cinema::login

@@ -1,0 +1,11 @@
+// POST /v1/auth/login {email,password} -> 200 access + refresh token.
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::login {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::login

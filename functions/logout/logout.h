@@ -1,0 +1,11 @@
+// POST /v1/auth/logout {refresh_token} -> 204; revokes the token's family.
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::logout {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::logout

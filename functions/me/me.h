@@ -1,0 +1,11 @@
+// GET /v1/me -> the caller's {id,email,role,display_name}.
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::me {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::me

@@ -1,0 +1,4 @@
+#include "cinema/serve.h"
+#include "noop.h"
+
+int main() { return cinema::serve(cinema::noop::handle); }

@@ -1,0 +1,11 @@
+// GET /v1/_noop: does nothing; the throughput ceiling every function is compared with.
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::noop {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::noop

@@ -1,0 +1,12 @@
+// POST /v1/auth/refresh {refresh_token} -> 200 a new pair; the old token is rotated out.
+// Presenting a rotated token again revokes its whole family.
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::refresh {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::refresh

@@ -1,0 +1,11 @@
+// POST /v1/auth/register {email,password,display_name?} -> 201 {id,email,role,display_name}.
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::registration {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::registration
