@@ -62,6 +62,13 @@ Config Config::from_env() {
       env_int("CINEMA_ARGON2_MEMLIMIT_KIB", c.argon2_memlimit_kib, 19456, 4 * 1024 * 1024);
   c.max_body_bytes = env_int("CINEMA_MAX_BODY_BYTES", c.max_body_bytes, 1024, 16 * 1024 * 1024);
   c.hold_ttl_s = env_int("CINEMA_HOLD_TTL_SECONDS", c.hold_ttl_s, 1, 3600);
+  c.catalog_cache_ttl_s =
+      env_int("CINEMA_CATALOG_CACHE_TTL_SECONDS", c.catalog_cache_ttl_s, 1, 3600);
+  c.price_vip_percent = env_int("CINEMA_PRICE_VIP_PERCENT", c.price_vip_percent, 0, 1000);
+  c.price_accessible_percent =
+      env_int("CINEMA_PRICE_ACCESSIBLE_PERCENT", c.price_accessible_percent, 0, 1000);
+  c.price_companion_percent =
+      env_int("CINEMA_PRICE_COMPANION_PERCENT", c.price_companion_percent, 0, 1000);
   c.log_level = env_string("CINEMA_LOG_LEVEL", c.log_level);
   return c;
 }

@@ -60,6 +60,11 @@ struct Config {
   int64_t argon2_memlimit_kib = 19456;  // OWASP minimum for argon2id: m=19 MiB, t=2
   int64_t max_body_bytes = 64 * 1024;
   int64_t hold_ttl_s = 600;
+  int64_t catalog_cache_ttl_s = 30;
+  // Seat price as a percentage of the show's base price, by seat type.
+  int64_t price_vip_percent = 150;
+  int64_t price_accessible_percent = 100;
+  int64_t price_companion_percent = 0;
   std::string log_level = "info";
 
   // Reads CINEMA_* variables; throws std::runtime_error naming the variable

@@ -1,0 +1,44 @@
+#include "cinema/ownership.h"
+
+namespace cinema {
+
+StatusOr<Ownership> find_ownership(Session& s, Owned kind, int64_t id, bool lock) {
+  static const char* const kQueries[] = {
+      "SELECT c.id AS cinema_id, c.owner_id FROM cinemas c WHERE c.id = ?",
+      "SELECT c.id AS cinema_id, c.owner_id FROM halls h JOIN cinemas c ON c.id = h.cinema_id "
+      "WHERE h.id = ?",
+      "SELECT c.id AS cinema_id, c.owner_id FROM seats se JOIN halls h ON h.id = se.hall_id "
+      "JOIN cinemas c ON c.id = h.cinema_id WHERE se.id = ?",
+      "SELECT c.id AS cinema_id, c.owner_id FROM shows sh JOIN halls h ON h.id = sh.hall_id "
+      "JOIN cinemas c ON c.id = h.cinema_id WHERE sh.id = ?",
+  };
+  static const char* const kNames[] = {"cinema", "hall", "seat", "show"};
+  const int k = static_cast<int>(kind);
+  Rows rs = s.query(kQueries[k], id);
+  if (!rs->next()) return not_found(std::string("No such ") + kNames[k]);
+  Ownership o{rs->getInt64("cinema_id"), rs->getInt64("owner_id")};
+  if (lock) {
+    Rows locked = s.query("SELECT id FROM cinemas WHERE id = ? FOR UPDATE", o.cinema_id);
+    if (!locked->next()) return not_found(std::string("No such ") + kNames[k]);
+  }
+  return o;
+}
+
+StatusOr<Ownership> authorize_owner(Session& s, const AuthUser& user, Owned kind, int64_t id,
+                                    bool lock) {
+  auto o = find_ownership(s, kind, id, lock);
+  if (!o.ok()) return o.problem();
+  if (user.role != "ADMIN" && o->owner_id != user.id) {
+    return forbidden("This belongs to another owner's cinema");
+  }
+  return o;
+}
+
+StatusOr<AuthUser> require_owner(const Request& req, const Context& ctx) {
+  auto user = authenticate(req, ctx);
+  if (!user.ok()) return user.problem();
+  if (auto st = require_role(*user, {"OWNER", "ADMIN"}); !st.ok()) return st.problem();
+  return user;
+}
+
+}  // namespace cinema
