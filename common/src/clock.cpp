@@ -15,6 +15,13 @@ std::string format_rfc3339(int64_t epoch_s) {
   return buf;
 }
 
+std::string sql_datetime(int64_t epoch_s) {
+  std::string t = format_rfc3339(epoch_s);
+  t[10] = ' ';
+  t.pop_back();
+  return t;
+}
+
 std::string sql_time_to_rfc3339(const std::string& sql_time) {
   if (sql_time.size() < 19) return sql_time;
   std::string out = sql_time;

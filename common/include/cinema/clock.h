@@ -29,6 +29,9 @@ class FakeClock : public Clock {
 
 // Seconds since the epoch as RFC 3339 UTC ("2026-11-21T18:00:00Z").
 std::string format_rfc3339(int64_t epoch_s);
+// Epoch seconds as a MariaDB DATETIME literal in UTC ("2026-11-22 18:30:00"),
+// for binding; valid for any year, unlike FROM_UNIXTIME.
+std::string sql_datetime(int64_t epoch_s);
 // "YYYY-MM-DD HH:MM:SS[.fff]" (MariaDB DATETIME, UTC) to RFC 3339.
 std::string sql_time_to_rfc3339(const std::string& sql_time);
 
