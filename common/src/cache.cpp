@@ -1,5 +1,7 @@
 #include "cinema/cache.h"
 
+#include <algorithm>
+
 #include "cinema/crypto.h"
 
 namespace cinema {
@@ -27,6 +29,36 @@ void CatalogCache::put(const std::string& key, const std::string& body) {
 }
 
 void CatalogCache::invalidate() { redis_.command({"INCR", "catalog:gen"}); }
+
+namespace {
+const char* const kSeatMapLookup = R"lua(
+local v = redis.call('GET', KEYS[1]) or '0'
+return {v, redis.call('GET', KEYS[1] .. ':' .. v)}
+)lua";
+
+std::string version_key(int64_t show_id) { return "seatmap:" + std::to_string(show_id); }
+}  // namespace
+
+std::optional<SeatMapCache::Lookup> SeatMapCache::lookup(int64_t show_id) {
+  auto r = redis_.eval(kSeatMapLookup, {version_key(show_id)}, {});
+  if (!r || r->kind != RedisValue::Kind::kArray || r->elements.empty()) return std::nullopt;
+  Lookup out;
+  out.version = r->elements[0].str.empty() ? "0" : r->elements[0].str;
+  if (r->elements.size() > 1 && r->elements[1].kind == RedisValue::Kind::kString) {
+    out.entry = r->elements[1].str;
+  }
+  return out;
+}
+
+void SeatMapCache::put(int64_t show_id, const std::string& version, const std::string& entry,
+                       int ttl_s) {
+  redis_.command({"SET", version_key(show_id) + ":" + version, entry, "EX",
+                  std::to_string(std::max(1, ttl_s))});
+}
+
+void SeatMapCache::bump(int64_t show_id) {
+  redis_.command({"INCR", version_key(show_id)});
+}
 
 std::string etag_of(const std::string& body) {
   return "\"" + sha256_hex(body).substr(0, 16) + "\"";

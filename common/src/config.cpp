@@ -57,6 +57,9 @@ Config Config::from_env() {
   c.rate.register_burst = env_int("CINEMA_REGISTER_BURST", c.rate.register_burst, 1, 10'000'000);
   c.rate.register_refill_per_minute = env_int(
       "CINEMA_REGISTER_REFILL_PER_MINUTE", c.rate.register_refill_per_minute, 1, 600'000'000);
+  c.rate.hold_burst = env_int("CINEMA_HOLD_BURST", c.rate.hold_burst, 1, 10'000'000);
+  c.rate.hold_refill_per_minute =
+      env_int("CINEMA_HOLD_REFILL_PER_MINUTE", c.rate.hold_refill_per_minute, 1, 600'000'000);
   c.argon2_opslimit = env_int("CINEMA_ARGON2_OPSLIMIT", c.argon2_opslimit, 2, 20);
   c.argon2_memlimit_kib =
       env_int("CINEMA_ARGON2_MEMLIMIT_KIB", c.argon2_memlimit_kib, 19456, 4 * 1024 * 1024);

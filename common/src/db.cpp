@@ -123,6 +123,10 @@ void Database::run_transaction(const std::function<void(Session&)>& fn, int atte
       raw("START TRANSACTION");
       Session session(*this);
       fn(session);
+      if (session.rollback_only_) {
+        raw("ROLLBACK");
+        return;
+      }
       committing = true;
       raw("COMMIT");
       return;

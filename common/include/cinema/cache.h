@@ -7,6 +7,7 @@
 // at most their TTL.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,26 @@ class CatalogCache {
   Redis& redis_;
   int ttl_s_;
   std::string generation_;
+};
+
+// Rendered seat maps, keyed by a per-show version that every seat change
+// bumps after its commit (before the writer answers). A reader reads version
+// and map in one round trip; a map stored under an old version is never read
+// again. Redis down: the reader renders from MariaDB every time.
+class SeatMapCache {
+ public:
+  explicit SeatMapCache(Redis& redis) : redis_(redis) {}
+  struct Lookup {
+    std::string version;               // "0" before the first change
+    std::optional<std::string> entry;  // "<etag>\n<body>" when cached
+  };
+  std::optional<Lookup> lookup(int64_t show_id);
+  void put(int64_t show_id, const std::string& version, const std::string& entry, int ttl_s);
+  // Call after commit of any hold/release/confirm/cancel/expiry on the show.
+  void bump(int64_t show_id);
+
+ private:
+  Redis& redis_;
 };
 
 // A strong ETag for `body` ("\"<16 hex>\"").

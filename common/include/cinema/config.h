@@ -47,6 +47,8 @@ struct RateSettings {
   int64_t login_refill_per_minute = 10;
   int64_t register_burst = 20;
   int64_t register_refill_per_minute = 20;
+  int64_t hold_burst = 20;  // per user
+  int64_t hold_refill_per_minute = 60;
 };
 
 struct Config {

@@ -83,10 +83,14 @@ class Session {
     return Rows(ps.executeQuery());
   }
   int64_t last_insert_id();
+  // Inside a transaction: roll back instead of committing when fn returns
+  // (for answers like 409 that must leave no trace).
+  void set_rollback_only() { rollback_only_ = true; }
 
  private:
   friend class Database;
   explicit Session(Database& db) : db_(db) {}
+  bool rollback_only_ = false;
   sql::PreparedStatement& prepare(const std::string& sql);
   template <class... Args>
   void bind_all(sql::PreparedStatement& ps, const Args&... args) {

@@ -1,0 +1,33 @@
+// Transactional outbox: an event row is written in the same transaction as the
+// state change it announces; after commit the function publishes it at once
+// (no confirm wait) and marks it published. Whatever is left unpublished (the
+// broker was down, the process died) is re-published by the worker's relay.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "cinema/context.h"
+#include "cinema/db.h"
+
+namespace cinema {
+
+struct OutboxEvent {
+  std::string event_id;  // UUID v4
+  std::string type;      // also the routing key, e.g. "seat.held"
+  std::string body;      // {"event_id","type","occurred_at","data":{...}}
+};
+
+// `data_json` is the event's "data" object, already serialised.
+OutboxEvent write_event(Session& s, const Context& ctx, const std::string& type,
+                        const std::string& aggregate_type, int64_t aggregate_id,
+                        const std::string& data_json);
+
+// Publishes and marks each event; failures are logged and left to the relay.
+// Never throws.
+void publish_after_commit(Context& ctx, const std::vector<OutboxEvent>& events);
+
+std::string uuid_v4();
+
+}  // namespace cinema

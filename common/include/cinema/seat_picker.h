@@ -1,0 +1,31 @@
+// Best-available seat choice, shared by hold and the waiting list: the block
+// of N adjacent seats in one row nearest the preferred row and the centre
+// line, avoiding a single orphan seat where another choice exists. Pure logic.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cinema {
+
+struct SeatCell {
+  int64_t seat_id = 0;
+  int grid_row = 0;  // 1 = front (screen side)
+  int grid_col = 0;
+  std::string type;  // STANDARD | VIP | ACCESSIBLE | COMPANION
+  bool free = false;
+};
+
+struct PickRequest {
+  int count = 1;
+  bool together = true;
+  bool accessible = false;  // only ACCESSIBLE/COMPANION seats, at least one ACCESSIBLE
+  int rows = 1;             // hall grid size
+  int cols = 1;
+};
+
+// Seat ids chosen, or empty when the request cannot be met.
+std::vector<int64_t> pick_best_seats(const std::vector<SeatCell>& seats, const PickRequest& req);
+
+}  // namespace cinema

@@ -1,0 +1,56 @@
+#include "cinema/outbox.h"
+
+#include "cinema/clock.h"
+#include "cinema/crypto.h"
+#include "cinema/json.h"
+#include "cinema/log.h"
+
+namespace cinema {
+
+std::string uuid_v4() {
+  std::string h = random_hex(16);
+  h[12] = '4';
+  h[16] = "89ab"[h[16] % 4];
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
+OutboxEvent write_event(Session& s, const Context& ctx, const std::string& type,
+                        const std::string& aggregate_type, int64_t aggregate_id,
+                        const std::string& data_json) {
+  OutboxEvent e;
+  e.event_id = uuid_v4();
+  e.type = type;
+  JsonWriter w;
+  w.begin_object()
+      .field("event_id", e.event_id)
+      .field("type", type)
+      .field("occurred_at", format_rfc3339(ctx.clock().now_s()))
+      .key("data")
+      .raw(data_json)
+      .end_object();
+  e.body = w.str();
+  s.exec(
+      "INSERT INTO outbox (event_id, event_type, routing_key, aggregate_type, aggregate_id, "
+      "payload) VALUES (?, ?, ?, ?, ?, ?)",
+      e.event_id, type, type, aggregate_type, aggregate_id, e.body);
+  return e;
+}
+
+void publish_after_commit(Context& ctx, const std::vector<OutboxEvent>& events) {
+  for (const auto& e : events) {
+    try {
+      if (!ctx.publisher().publish(e.type, e.body, e.event_id)) continue;
+      ctx.db().autocommit([&](Session& s) {
+        s.exec("UPDATE outbox SET published_at = NOW(3) WHERE event_id = ? AND published_at IS NULL",
+               e.event_id);
+      });
+    } catch (const std::exception& ex) {
+      // The row stays unpublished; the relay will send it (a duplicate at worst).
+      log(LogLevel::kWarn, "publish after commit failed",
+          {{"event_id", e.event_id}, {"error", ex.what()}});
+    }
+  }
+}
+
+}  // namespace cinema

@@ -1,0 +1,80 @@
+#include "cinema/seat_picker.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace cinema {
+namespace {
+
+bool eligible(const SeatCell& s, bool accessible) {
+  if (!s.free) return false;
+  if (accessible) return s.type == "ACCESSIBLE" || s.type == "COMPANION";
+  return s.type != "ACCESSIBLE";
+}
+
+struct Scorer {
+  double preferred_row;
+  double mid_col;
+  // Rows weigh more than columns: being far from the best rows hurts more
+  // than sitting off-centre.
+  double operator()(double row, double col) const {
+    return 2.0 * std::fabs(row - preferred_row) + std::fabs(col - mid_col);
+  }
+};
+
+constexpr double kOrphanPenalty = 1000.0;
+
+}  // namespace
+
+std::vector<int64_t> pick_best_seats(const std::vector<SeatCell>& seats, const PickRequest& req) {
+  if (req.count < 1) return {};
+  Scorer score{std::max(1.0, std::round(req.rows * 0.6)), (req.cols + 1) / 2.0};
+  std::map<int, std::vector<const SeatCell*>> rows;
+  for (const auto& s : seats) {
+    if (eligible(s, req.accessible)) rows[s.grid_row].push_back(&s);
+  }
+  double best = std::numeric_limits<double>::max();
+  std::vector<int64_t> choice;
+  for (auto& [row, cells] : rows) {
+    std::sort(cells.begin(), cells.end(),
+              [](const SeatCell* a, const SeatCell* b) { return a->grid_col < b->grid_col; });
+    // Split the row into runs of physically adjacent eligible seats.
+    size_t run_start = 0;
+    for (size_t i = 1; i <= cells.size(); ++i) {
+      if (i < cells.size() && cells[i]->grid_col == cells[i - 1]->grid_col + 1) continue;
+      size_t run_len = i - run_start;
+      for (size_t start = run_start; start + req.count <= i && req.count <= static_cast<int>(run_len);
+           ++start) {
+        size_t end = start + req.count;  // exclusive
+        if (req.accessible &&
+            std::none_of(cells.begin() + start, cells.begin() + end,
+                         [](const SeatCell* c) { return c->type == "ACCESSIBLE"; })) {
+          continue;
+        }
+        double centre = (cells[start]->grid_col + cells[end - 1]->grid_col) / 2.0;
+        double sc = score(row, centre);
+        if (start - run_start == 1 || i - end == 1) sc += kOrphanPenalty;
+        if (sc < best) {
+          best = sc;
+          choice.clear();
+          for (size_t k = start; k < end; ++k) choice.push_back(cells[k]->seat_id);
+        }
+      }
+      run_start = i;
+    }
+  }
+  if (!choice.empty() || req.together) return choice;
+  // Scattered: the individually best seats.
+  std::vector<std::pair<double, int64_t>> ranked;
+  for (const auto& [row, cells] : rows) {
+    for (const auto* c : cells) ranked.emplace_back(score(row, c->grid_col), c->seat_id);
+  }
+  if (ranked.size() < static_cast<size_t>(req.count)) return {};
+  std::sort(ranked.begin(), ranked.end());
+  for (int k = 0; k < req.count; ++k) choice.push_back(ranked[k].second);
+  return choice;
+}
+
+}  // namespace cinema

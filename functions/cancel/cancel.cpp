@@ -1,0 +1,34 @@
+#include "cancel.h"
+
+#include "cinema/booking.h"
+
+namespace cinema::cancel {
+namespace {
+
+bool own_reservation(const AuthUser& actor, const ReservationRef& r) {
+  return r.user_id == actor.id;
+}
+
+Response cancel_own(const Request& req, Context& ctx) {
+  auto id = path_id(req, "id");
+  if (!id.ok()) return Response::problem(id.problem());
+  auto user = authenticate(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  auto result = cancel_reservation(ctx, *user, *id, own_reservation);
+  if (!result.ok()) return Response::problem(result.problem());
+  after_seat_change(ctx, result->show_id, result->events);
+  return Response::json(200, result->body);
+}
+
+}  // namespace
+
+Response handle(const Request& req, Context& ctx) {
+  static const Router router = [] {
+    Router r;
+    r.on("DELETE", "/v1/reservations/{id}", cancel_own);
+    return r;
+  }();
+  return router.dispatch(req, ctx);
+}
+
+}  // namespace cinema::cancel

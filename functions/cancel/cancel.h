@@ -1,0 +1,13 @@
+// DELETE /v1/reservations/{id} -> 200 the cancelled reservation ({status:"CANCELLED",...}).
+// Only the reservation's customer, before the show starts (409 after); a
+// reservation of someone else is 404.
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::cancel {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::cancel

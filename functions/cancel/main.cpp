@@ -1,0 +1,4 @@
+#include "cancel.h"
+#include "cinema/serve.h"
+
+int main() { return cinema::serve(cinema::cancel::handle); }

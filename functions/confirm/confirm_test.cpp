@@ -1,0 +1,37 @@
+#include "confirm.h"
+
+#include <gtest/gtest.h>
+
+#include "cinema/jwt.h"
+#include "cinema/payment.h"
+
+namespace cinema::confirm {
+namespace {
+
+TEST(Confirm, ValidatesBodyAndKey) {
+  Context ctx(Config::for_tests());
+  Request r;
+  r.method = "POST";
+  r.path = "/v1/shows/7/confirm";
+  r.headers["content-type"] = "application/json";
+  r.headers["authorization"] =
+      "Bearer " + sign_access_token(ctx.config().jwt, 5, "CUSTOMER", ctx.clock().now_s());
+  r.body = R"({"hold_id":"x"})";
+  EXPECT_EQ(handle(r, ctx).status, 400);
+  r.body = R"({"hold_id":1,"status":"CONFIRMED"})";
+  EXPECT_EQ(handle(r, ctx).status, 400);
+  r.body = R"({"hold_id":1})";
+  r.headers["idempotency-key"] = std::string(129, 'k');
+  EXPECT_EQ(handle(r, ctx).status, 400);
+}
+
+TEST(MockPayment, DeclinesOnlyTheTestToken) {
+  MockPaymentProvider p;
+  EXPECT_TRUE(p.charge({1, 2, 1000, "EUR", ""}).approved);
+  auto declined = p.charge({1, 2, 1000, "EUR", "tok_decline"});
+  EXPECT_FALSE(declined.approved);
+  EXPECT_FALSE(declined.reason.empty());
+}
+
+}  // namespace
+}  // namespace cinema::confirm

@@ -1,0 +1,4 @@
+#include "cinema/serve.h"
+#include "confirm.h"
+
+int main() { return cinema::serve(cinema::confirm::handle); }

@@ -1,0 +1,313 @@
+#include "hold.h"
+
+#include <algorithm>
+
+#include <cppconn/exception.h>
+
+#include "cinema/audit.h"
+#include "cinema/booking.h"
+#include "cinema/clock.h"
+#include "cinema/json.h"
+#include "cinema/seat_picker.h"
+#include "cinema/validate.h"
+
+namespace cinema::hold {
+namespace {
+
+constexpr int kMaxSeats = 10;
+constexpr int kBestAvailableAttempts = 4;
+
+struct HoldRequest {
+  std::vector<int64_t> seat_ids;  // chosen seats, or empty for best available
+  PickRequest pick;
+};
+
+struct Placed {
+  int64_t hold_id = 0;
+  std::vector<int64_t> seat_ids;
+  std::string expires_at;
+  int64_t total_cents = 0;
+  std::string currency;
+  std::vector<OutboxEvent> events;
+};
+
+// Outcome of one attempt: placed, a problem, or seats lost to a race.
+struct Attempt {
+  std::optional<Placed> placed;
+  std::optional<Problem> problem;
+  std::vector<int64_t> unavailable;
+};
+
+std::string placeholders(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
+// Binds show_id then each seat id, by building the argument pack at runtime.
+template <class... Head>
+int64_t exec_with_ids(Session& s, const std::string& sql, const std::vector<int64_t>& ids,
+                      Head... head) {
+  // At most kMaxSeats ids: expand by size to keep every call prepared.
+  switch (ids.size()) {
+#define CINEMA_CASE(N, ...) \
+  case N:                   \
+    return s.exec(sql, head..., __VA_ARGS__);
+    CINEMA_CASE(1, ids[0])
+    CINEMA_CASE(2, ids[0], ids[1])
+    CINEMA_CASE(3, ids[0], ids[1], ids[2])
+    CINEMA_CASE(4, ids[0], ids[1], ids[2], ids[3])
+    CINEMA_CASE(5, ids[0], ids[1], ids[2], ids[3], ids[4])
+    CINEMA_CASE(6, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5])
+    CINEMA_CASE(7, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6])
+    CINEMA_CASE(8, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7])
+    CINEMA_CASE(9, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7], ids[8])
+    CINEMA_CASE(10, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7], ids[8],
+                ids[9])
+#undef CINEMA_CASE
+    default:
+      throw std::logic_error("seat id count out of range");
+  }
+}
+
+// Seats of `ids` in this show that are not free (or do not exist in it).
+std::vector<int64_t> unavailable_seats(Session& s, int64_t show_id,
+                                       const std::vector<int64_t>& ids) {
+  std::vector<int64_t> bad;
+  for (int64_t id : ids) {
+    Rows rs = s.query(
+        "SELECT 1 FROM show_seats WHERE show_id = ? AND seat_id = ? AND (status = 'FREE' OR "
+        "(status = 'HELD' AND held_until <= NOW(3)))",
+        show_id, id);
+    if (!rs->next()) bad.push_back(id);
+  }
+  return bad;
+}
+
+std::vector<SeatCell> load_cells(Session& s, int64_t show_id, PickRequest& pick) {
+  Rows hall = s.query(
+      "SELECT h.rows_count, h.cols_count FROM shows sh JOIN halls h ON h.id = sh.hall_id "
+      "WHERE sh.id = ?",
+      show_id);
+  if (hall->next()) {
+    pick.rows = hall->getInt("rows_count");
+    pick.cols = hall->getInt("cols_count");
+  }
+  Rows rs = s.query(
+      "SELECT ss.seat_id, se.grid_row, se.grid_col, se.seat_type, (ss.status = 'FREE' OR "
+      "(ss.status = 'HELD' AND ss.held_until <= NOW(3))) AS free FROM show_seats ss "
+      "JOIN seats se ON se.id = ss.seat_id WHERE ss.show_id = ?",
+      show_id);
+  std::vector<SeatCell> cells;
+  while (rs->next()) {
+    cells.push_back({rs->getInt64("seat_id"), rs->getInt("grid_row"), rs->getInt("grid_col"),
+                     get_string(*rs, "seat_type"), rs->getInt("free") == 1});
+  }
+  return cells;
+}
+
+Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const HoldRequest& hr) {
+  return ctx.db().transaction([&](Session& s) -> Attempt {
+    Attempt a;
+    auto show = load_bookable_show(s, show_id);
+    if (!show.ok()) {
+      a.problem = show.problem();
+      return a;
+    }
+    std::vector<int64_t> ids = hr.seat_ids;
+    if (ids.empty()) {
+      PickRequest pick = hr.pick;
+      ids = pick_best_seats(load_cells(s, show_id, pick), pick);
+      if (ids.empty()) {
+        a.problem = conflict(hr.pick.together
+                                 ? "No block of " + std::to_string(hr.pick.count) +
+                                       " adjacent seats is free; try together:false"
+                                 : "Not enough free seats");
+        return a;
+      }
+    }
+    std::vector<OutboxEvent> events;
+    // Replace the caller's previous active hold on this show, if any.
+    Rows prev = s.query(
+        "SELECT id FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE' FOR UPDATE",
+        show_id, user.id);
+    if (prev->next()) {
+      int64_t old_id = prev->getInt64("id");
+      s.exec("UPDATE holds SET status = 'RELEASED' WHERE id = ?", old_id);
+      s.exec(
+          "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
+          "WHERE hold_id = ? AND status = 'HELD'",
+          old_id);
+      JsonWriter d;
+      d.begin_object().field("show_id", show_id).field("hold_id", old_id).field("user_id", user.id);
+      d.field("reason", "replaced").end_object();
+      events.push_back(write_event(s, ctx, "seat.released", "show", show_id, d.str()));
+    }
+    int64_t ttl = ctx.config().hold_ttl_s;
+    s.exec(
+        "INSERT INTO holds (show_id, user_id, expires_at, currency) "
+        "VALUES (?, ?, NOW(3) + INTERVAL ? SECOND, ?)",
+        show_id, user.id, ttl, show->currency);
+    int64_t hold_id = s.last_insert_id();
+    // The heart of it: one conditional UPDATE; it must change exactly the seats asked for.
+    int64_t changed = exec_with_ids(
+        s,
+        "UPDATE show_seats SET status = 'HELD', hold_id = ?, reservation_id = NULL, held_until = "
+        "(SELECT expires_at FROM holds WHERE id = ?) WHERE show_id = ? AND seat_id IN (" +
+            placeholders(ids.size()) +
+            ") AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)))",
+        ids, hold_id, hold_id, show_id);
+    if (changed != static_cast<int64_t>(ids.size())) {
+      s.set_rollback_only();
+      a.unavailable = unavailable_seats(s, show_id, ids);
+      if (a.unavailable.empty()) a.unavailable = ids;  // freed again meanwhile: still a lost race
+      return a;
+    }
+    Rows totals = s.query(
+        "SELECT COALESCE(SUM(price_cents), 0) AS total, (SELECT expires_at FROM holds WHERE id = "
+        "?) AS expires_at FROM show_seats WHERE hold_id = ?",
+        hold_id, hold_id);
+    totals->next();
+    Placed p;
+    p.hold_id = hold_id;
+    p.seat_ids = ids;
+    std::sort(p.seat_ids.begin(), p.seat_ids.end());
+    p.total_cents = totals->getInt64("total");
+    p.expires_at = sql_time_to_rfc3339(get_string(*totals, "expires_at"));
+    p.currency = show->currency;
+    s.exec("UPDATE holds SET total_cents = ? WHERE id = ?", p.total_cents, hold_id);
+    JsonWriter d;
+    d.begin_object()
+        .field("show_id", show_id)
+        .field("hold_id", hold_id)
+        .field("user_id", user.id)
+        .key("seat_ids")
+        .raw(id_array(p.seat_ids))
+        .field("expires_at", p.expires_at)
+        .end_object();
+    events.push_back(write_event(s, ctx, "seat.held", "show", show_id, d.str()));
+    write_audit(s, ctx, {user.id, user.role, "hold.create", "hold", hold_id, std::nullopt, d.str()});
+    p.events = std::move(events);
+    a.placed = std::move(p);
+    return a;
+  });
+}
+
+StatusOr<HoldRequest> parse(const Request& req) {
+  auto body = read_json(req, {"seat_ids", "count", "together", "accessible"});
+  if (!body.ok()) return body.problem();
+  HoldRequest hr;
+  bool by_ids = body->has("seat_ids");
+  bool by_count = body->has("count");
+  if (by_ids == by_count) {
+    return bad_request("Send either seat_ids or count", {{"seat_ids", "either seat_ids or count is required"}});
+  }
+  if (by_ids) {
+    if (body->has("together") || body->has("accessible")) {
+      body->add_error("together", "only applies to count");
+    }
+    if (auto ids = body->integer_set("seat_ids", true, 1, kMaxSeats, 1, INT64_MAX)) {
+      hr.seat_ids = *ids;
+    }
+  } else {
+    hr.pick.count = static_cast<int>(body->integer("count", true, 1, kMaxSeats).value_or(1));
+    hr.pick.together = body->boolean("together", false).value_or(true);
+    hr.pick.accessible = body->boolean("accessible", false).value_or(false);
+  }
+  if (auto st = body->finish(); !st.ok()) return st.problem();
+  return hr;
+}
+
+Response place(const Request& req, Context& ctx) {
+  auto show_id = path_id(req, "id");
+  if (!show_id.ok()) return Response::problem(show_id.problem());
+  auto user = authenticate(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  if (auto st = require_role(*user, {"CUSTOMER"}); !st.ok()) return Response::problem(st.problem());
+  auto hr = parse(req);
+  if (!hr.ok()) return Response::problem(hr.problem());
+  BucketSpec spec{static_cast<double>(ctx.config().rate.hold_burst),
+                  ctx.config().rate.hold_refill_per_minute / 60.0};
+  if (auto st = check_rate(ctx.limiter(), "rl:hold:" + std::to_string(user->id), spec); !st.ok()) {
+    return Response::problem(st.problem());
+  }
+  int attempts = hr->seat_ids.empty() ? kBestAvailableAttempts : 1;
+  Attempt a;
+  for (int i = 0; i < attempts; ++i) {
+    try {
+      a = try_place(ctx, *user, *show_id, *hr);
+    } catch (const sql::SQLException& e) {
+      // Two holds of one user on one show racing: the unique active-hold key decides.
+      if (e.getErrorCode() != kErrDuplicateKey) throw;
+      return Response::problem(conflict("Another hold of yours on this show is being placed"));
+    }
+    if (a.placed || a.problem) break;
+  }
+  if (a.problem) return Response::problem(*a.problem);
+  if (!a.placed) {
+    Problem p = conflict(hr->seat_ids.empty() ? "The seats were taken meanwhile; try again"
+                                              : "Some of the seats are not available");
+    p.with_extension("unavailable_seat_ids", id_array(a.unavailable));
+    return Response::problem(p);
+  }
+  const Placed& p = *a.placed;
+  after_seat_change(ctx, *show_id, p.events);
+  JsonWriter w;
+  w.begin_object()
+      .field("hold_id", p.hold_id)
+      .field("show_id", *show_id)
+      .key("seat_ids")
+      .raw(id_array(p.seat_ids))
+      .field("expires_at", p.expires_at)
+      .field("total_cents", p.total_cents)
+      .field("currency", p.currency)
+      .end_object();
+  return Response::json(201, w.str());
+}
+
+Response release(const Request& req, Context& ctx) {
+  auto show_id = path_id(req, "id");
+  if (!show_id.ok()) return Response::problem(show_id.problem());
+  auto user = authenticate(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  auto body = read_json(req, {"hold_id"});
+  if (!body.ok()) return Response::problem(body.problem());
+  auto hold_id = body->integer("hold_id", true, 1, INT64_MAX);
+  if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+  auto events = ctx.db().transaction([&](Session& s) -> StatusOr<std::vector<OutboxEvent>> {
+    Rows h = s.query(
+        "SELECT status FROM holds WHERE id = ? AND show_id = ? AND user_id = ? FOR UPDATE",
+        *hold_id, *show_id, user->id);
+    if (!h->next()) return not_found("No such hold");
+    if (get_string(*h, "status") != "ACTIVE") return std::vector<OutboxEvent>{};  // already gone
+    s.exec("UPDATE holds SET status = 'RELEASED' WHERE id = ?", *hold_id);
+    s.exec(
+        "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
+        "WHERE hold_id = ? AND status = 'HELD'",
+        *hold_id);
+    JsonWriter d;
+    d.begin_object().field("show_id", *show_id).field("hold_id", *hold_id);
+    d.field("user_id", user->id).field("reason", "released").end_object();
+    std::vector<OutboxEvent> out{write_event(s, ctx, "seat.released", "show", *show_id, d.str())};
+    write_audit(s, ctx, {user->id, user->role, "hold.release", "hold", *hold_id, std::nullopt,
+                         std::nullopt});
+    return out;
+  });
+  if (!events.ok()) return Response::problem(events.problem());
+  if (!events->empty()) after_seat_change(ctx, *show_id, *events);
+  return Response::no_content();
+}
+
+}  // namespace
+
+Response handle(const Request& req, Context& ctx) {
+  static const Router router = [] {
+    Router r;
+    r.on("POST", "/v1/shows/{id}/hold", place);
+    r.on("DELETE", "/v1/shows/{id}/hold", release);
+    return r;
+  }();
+  return router.dispatch(req, ctx);
+}
+
+}  // namespace cinema::hold

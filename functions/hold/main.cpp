@@ -1,0 +1,4 @@
+#include "cinema/serve.h"
+#include "hold.h"
+
+int main() { return cinema::serve(cinema::hold::handle); }

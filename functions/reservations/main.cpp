@@ -1,0 +1,4 @@
+#include "cinema/serve.h"
+#include "reservations.h"
+
+int main() { return cinema::serve(cinema::reservations::handle); }

@@ -1,0 +1,13 @@
+// GET /v1/my-reservations?limit=&cursor= -> {items,next_cursor} (newest first)
+// GET /v1/reservations/{id} -> the reservation; visible to its customer, the
+// owner of the show's cinema and admins; anyone else gets 404.
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::reservations {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::reservations
