@@ -14,14 +14,12 @@ StatusOr<Ownership> find_ownership(Session& s, Owned kind, int64_t id, bool lock
   };
   static const char* const kNames[] = {"cinema", "hall", "seat", "show"};
   const int k = static_cast<int>(kind);
-  Rows rs = s.query(kQueries[k], id);
+  // A locking read first: a plain SELECT here would fix the transaction's
+  // snapshot before the lock is held, hiding rows another writer commits
+  // while we wait (e.g. an overlapping show).
+  Rows rs = s.query(std::string(kQueries[k]) + (lock ? " FOR UPDATE" : ""), id);
   if (!rs->next()) return not_found(std::string("No such ") + kNames[k]);
-  Ownership o{rs->getInt64("cinema_id"), rs->getInt64("owner_id")};
-  if (lock) {
-    Rows locked = s.query("SELECT id FROM cinemas WHERE id = ? FOR UPDATE", o.cinema_id);
-    if (!locked->next()) return not_found(std::string("No such ") + kNames[k]);
-  }
-  return o;
+  return Ownership{rs->getInt64("cinema_id"), rs->getInt64("owner_id")};
 }
 
 StatusOr<Ownership> authorize_owner(Session& s, const AuthUser& user, Owned kind, int64_t id,

@@ -1,0 +1,11 @@
+// GET /v1/admin/users?q=&role=&limit=&cursor=, PATCH /v1/admin/users/{id} {role}: ADMIN only.
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::admin_users {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::admin_users

@@ -1,0 +1,237 @@
+#include "owner-cinemas.h"
+
+#include <cppconn/exception.h>
+
+#include <cctype>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "cinema/audit.h"
+#include "cinema/cache.h"
+#include "cinema/clock.h"
+#include "cinema/json.h"
+#include "cinema/ownership.h"
+#include "cinema/validate.h"
+
+namespace cinema::owner_cinemas {
+namespace {
+
+constexpr int kErrRowIsReferenced = 1451;
+
+enum class Mode { kCreate, kReplace, kPatch };
+
+struct CinemaFields {
+  std::optional<std::string> name;
+  std::optional<std::string> city;
+  std::optional<std::string> address;
+  std::optional<std::string> timezone;
+};
+
+struct Written {
+  int64_t id = 0;
+  std::string json;
+};
+
+// "UTC", or IANA-style "Area/Location[/More]" ("Europe/Berlin", "Etc/GMT+3").
+bool valid_timezone(const std::string& tz) {
+  if (tz == "UTC") return true;
+  size_t segments = 0;
+  size_t start = 0;
+  while (start <= tz.size()) {
+    size_t end = tz.find('/', start);
+    if (end == std::string::npos) end = tz.size();
+    if (end == start) return false;
+    if (!std::isalpha(static_cast<unsigned char>(tz[start]))) return false;
+    for (size_t i = start; i < end; ++i) {
+      char c = tz[i];
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '+') {
+        return false;
+      }
+    }
+    ++segments;
+    start = end + 1;
+  }
+  return segments >= 2 && std::isupper(static_cast<unsigned char>(tz[0]));
+}
+
+// A string of min..max characters (code points), no control characters, not blank.
+std::optional<std::string> text(JsonBody& b, std::string_view field, bool required,
+                                size_t min_chars, size_t max_chars) {
+  auto v = b.string(field, required, min_chars, max_chars * 4);
+  if (!v) return std::nullopt;
+  size_t n = utf8_length(*v);
+  if (n < min_chars || n > max_chars) {
+    b.add_error(std::string(field), "must be " + std::to_string(min_chars) + ".." +
+                                        std::to_string(max_chars) + " characters long");
+    return std::nullopt;
+  }
+  if (has_control_chars(*v)) {
+    b.add_error(std::string(field), "must not contain control characters");
+    return std::nullopt;
+  }
+  if (min_chars > 0 && v->find_first_not_of(' ') == std::string::npos) {
+    b.add_error(std::string(field), "must not be blank");
+    return std::nullopt;
+  }
+  return v;
+}
+
+StatusOr<CinemaFields> read_fields(const Request& req, Mode mode) {
+  auto body = read_json(req, {"name", "city", "address", "timezone"});
+  if (!body.ok()) return body.problem();
+  const auto& root = body->root();
+  if (mode == Mode::kPatch && root.MemberCount() == 0) {
+    return bad_request("Send at least one of name, city, address, timezone");
+  }
+  for (auto it = root.MemberBegin(); it != root.MemberEnd(); ++it) {
+    if (it->value.IsNull()) body->add_error(it->name.GetString(), "must not be null");
+  }
+  bool all = mode == Mode::kReplace;
+  bool base = mode != Mode::kPatch;
+  CinemaFields f;
+  f.name = text(*body, "name", base, 1, 200);
+  f.city = text(*body, "city", base, 1, 100);
+  f.address = text(*body, "address", all, 0, 300);
+  f.timezone = body->string("timezone", all, 1, 64);
+  if (f.timezone && !valid_timezone(*f.timezone)) {
+    body->add_error("timezone", "must be \"UTC\" or an IANA zone name such as \"Europe/Berlin\"");
+  }
+  if (auto st = body->finish(); !st.ok()) return st.problem();
+  return f;
+}
+
+// Reads that decide something use LOCK IN SHARE MODE: authorize_owner's first
+// plain SELECT fixes this transaction's REPEATABLE READ snapshot *before* the
+// cinema lock is granted, so a plain read could miss a write committed by the
+// transaction we waited for. Locking reads always see the latest commit.
+std::string cinema_json(Session& s, int64_t id) {
+  Rows rs = s.query(
+      "SELECT id, owner_id, name, city, address, timezone, created_at FROM cinemas WHERE id = ? "
+      "LOCK IN SHARE MODE",
+      id);
+  if (!rs->next()) return "null";
+  JsonWriter w;
+  w.begin_object()
+      .field("id", rs->getInt64("id"))
+      .field("owner_id", rs->getInt64("owner_id"))
+      .field("name", get_string(*rs, "name"))
+      .field("city", get_string(*rs, "city"))
+      .field("address", get_string(*rs, "address"))
+      .field("timezone", get_string(*rs, "timezone"))
+      .field("created_at", sql_time_to_rfc3339(get_string(*rs, "created_at")))
+      .end_object();
+  return w.str();
+}
+
+// One catalogue write in one transaction. A row still referenced (a show
+// created concurrently) is a conflict; after a commit the catalogue cache
+// generation is bumped.
+StatusOr<Written> run_write(Context& ctx, const std::function<StatusOr<Written>(Session&)>& fn) {
+  std::optional<StatusOr<Written>> out;
+  try {
+    out.emplace(ctx.db().transaction(fn));
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == kErrRowIsReferenced) {
+      return conflict("The cinema is still referenced by shows; delete them first");
+    }
+    throw;
+  }
+  if (out->ok()) {
+    CatalogCache(ctx.redis(), static_cast<int>(ctx.config().catalog_cache_ttl_s)).invalidate();
+  }
+  return std::move(*out);
+}
+
+Response create(const Request& req, Context& ctx) {
+  auto user = require_owner(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  auto f = read_fields(req, Mode::kCreate);
+  if (!f.ok()) return Response::problem(f.problem());
+  // The caller becomes the owner, also when an ADMIN creates the cinema.
+  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
+    s.exec("INSERT INTO cinemas (owner_id, name, city, address, timezone) VALUES (?, ?, ?, ?, ?)",
+           user->id, *f->name, *f->city, f->address.value_or(""), f->timezone.value_or("UTC"));
+    int64_t id = s.last_insert_id();
+    std::string after = cinema_json(s, id);
+    write_audit(s, ctx, {user->id, user->role, "cinema.create", "cinema", id, std::nullopt, after});
+    return Written{id, after};
+  });
+  if (!out.ok()) return Response::problem(out.problem());
+  return Response::json(201, out->json)
+      .with_header("Location", "/v1/cinemas/" + std::to_string(out->id));
+}
+
+Response update(const Request& req, Context& ctx) {
+  auto user = require_owner(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  auto id = path_id(req, "cinema");
+  if (!id.ok()) return Response::problem(id.problem());
+  auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
+  if (!f.ok()) return Response::problem(f.problem());
+  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
+    auto owner = authorize_owner(s, *user, Owned::kCinema, *id, /*lock=*/true);
+    if (!owner.ok()) return owner.problem();
+    std::string before = cinema_json(s, *id);
+    s.exec(
+        "UPDATE cinemas SET name = COALESCE(?, name), city = COALESCE(?, city), "
+        "address = COALESCE(?, address), timezone = COALESCE(?, timezone) WHERE id = ?",
+        f->name, f->city, f->address, f->timezone, *id);
+    std::string after = cinema_json(s, *id);
+    write_audit(s, ctx, {user->id, user->role, "cinema.update", "cinema", *id, before, after});
+    return Written{*id, after};
+  });
+  if (!out.ok()) return Response::problem(out.problem());
+  return Response::json(200, out->json);
+}
+
+// Deleting a cinema removes its halls and seats with it, but never shows:
+// shows carry bookings, so a cinema with any show is refused.
+Response remove(const Request& req, Context& ctx) {
+  auto user = require_owner(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  auto id = path_id(req, "cinema");
+  if (!id.ok()) return Response::problem(id.problem());
+  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
+    auto owner = authorize_owner(s, *user, Owned::kCinema, *id, /*lock=*/true);
+    if (!owner.ok()) return owner.problem();
+    Rows shows = s.query(
+        "SELECT sh.id FROM shows sh JOIN halls h ON h.id = sh.hall_id WHERE h.cinema_id = ? "
+        "LIMIT 1 LOCK IN SHARE MODE",
+        *id);
+    if (shows->next()) {
+      return conflict(
+          "This cinema has shows; delete its shows first (a show with bookings cannot be "
+          "deleted)");
+    }
+    std::string before = cinema_json(s, *id);
+    s.exec("DELETE se FROM seats se JOIN halls h ON h.id = se.hall_id WHERE h.cinema_id = ?", *id);
+    s.exec("DELETE FROM halls WHERE cinema_id = ?", *id);
+    s.exec("DELETE FROM cinemas WHERE id = ?", *id);
+    write_audit(s, ctx,
+                {user->id, user->role, "cinema.delete", "cinema", *id, before, std::nullopt});
+    return Written{*id, ""};
+  });
+  if (!out.ok()) return Response::problem(out.problem());
+  return Response::no_content();
+}
+
+const Router& router() {
+  static const Router r = [] {
+    Router r;
+    r.on("POST", "/v1/cinemas", create)
+        .on("PUT", "/v1/cinemas/{cinema}", update)
+        .on("PATCH", "/v1/cinemas/{cinema}", update)
+        .on("DELETE", "/v1/cinemas/{cinema}", remove);
+    return r;
+  }();
+  return r;
+}
+
+}  // namespace
+
+Response handle(const Request& req, Context& ctx) {
+  return router().dispatch(req, ctx);
+}
+
+}  // namespace cinema::owner_cinemas

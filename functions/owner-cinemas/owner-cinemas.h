@@ -1,0 +1,11 @@
+// POST /v1/cinemas, PUT|PATCH|DELETE /v1/cinemas/{id}: an owner's cinemas (OWNER own, ADMIN all).
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::owner_cinemas {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::owner_cinemas

@@ -1,0 +1,307 @@
+#include "owner-halls.h"
+
+#include <cppconn/exception.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "cinema/audit.h"
+#include "cinema/cache.h"
+#include "cinema/json.h"
+#include "cinema/ownership.h"
+#include "cinema/validate.h"
+#include "layout.h"
+
+namespace cinema::owner_halls {
+namespace {
+
+constexpr int kErrRowIsReferenced = 1451;
+
+enum class Mode { kCreate, kReplace, kPatch };
+
+struct HallFields {
+  std::optional<int64_t> cinema_id;
+  std::optional<std::string> name;
+  std::optional<HallGrid> grid;
+};
+
+struct Hall {
+  int64_t id = 0;
+  int64_t cinema_id = 0;
+  std::string name;
+  int rows = 0;
+  int cols = 0;
+  int64_t seat_count = 0;  // active seats: what a new show would offer
+};
+
+struct Written {
+  int64_t id = 0;
+  std::string json;
+};
+
+// A string of min..max characters (code points), no control characters, not blank.
+std::optional<std::string> text(JsonBody& b, std::string_view field, bool required,
+                                size_t min_chars, size_t max_chars) {
+  auto v = b.string(field, required, min_chars, max_chars * 4);
+  if (!v) return std::nullopt;
+  size_t n = utf8_length(*v);
+  if (n < min_chars || n > max_chars) {
+    b.add_error(std::string(field), "must be " + std::to_string(min_chars) + ".." +
+                                        std::to_string(max_chars) + " characters long");
+    return std::nullopt;
+  }
+  if (has_control_chars(*v)) {
+    b.add_error(std::string(field), "must not contain control characters");
+    return std::nullopt;
+  }
+  if (min_chars > 0 && v->find_first_not_of(' ') == std::string::npos) {
+    b.add_error(std::string(field), "must not be blank");
+    return std::nullopt;
+  }
+  return v;
+}
+
+// The seat grid from either `layout` or `rows` + `cols`; nullopt when absent or invalid.
+std::optional<HallGrid> read_grid(JsonBody& b, bool required) {
+  const auto& root = b.root();
+  bool has_layout = root.HasMember("layout");
+  bool has_size = root.HasMember("rows") || root.HasMember("cols");
+  if (has_layout && has_size) {
+    b.add_error("layout", "send either layout or rows and cols, not both");
+    return std::nullopt;
+  }
+  if (has_layout) {
+    std::string error;
+    auto grid = parse_layout(root["layout"], &error);
+    if (!grid) b.add_error("layout", error);
+    return grid;
+  }
+  if (!has_size) {
+    if (required) b.add_error("rows", "is required (with cols), unless layout is sent");
+    return std::nullopt;
+  }
+  auto rows = b.integer("rows", true, 1, kMaxGrid);
+  auto cols = b.integer("cols", true, 1, kMaxGrid);
+  if (!rows || !cols) return std::nullopt;
+  return rectangle_grid(static_cast<int>(*rows), static_cast<int>(*cols));
+}
+
+StatusOr<HallFields> read_fields(const Request& req, Mode mode) {
+  // A hall cannot move to another cinema: cinema_id is accepted on create only.
+  auto body = mode == Mode::kCreate
+                  ? read_json(req, {"cinema_id", "name", "rows", "cols", "layout"})
+                  : read_json(req, {"name", "rows", "cols", "layout"});
+  if (!body.ok()) return body.problem();
+  const auto& root = body->root();
+  if (mode == Mode::kPatch && root.MemberCount() == 0) {
+    return bad_request("Send at least one of name, layout, rows and cols");
+  }
+  for (auto it = root.MemberBegin(); it != root.MemberEnd(); ++it) {
+    if (it->value.IsNull()) body->add_error(it->name.GetString(), "must not be null");
+  }
+  bool required = mode != Mode::kPatch;
+  HallFields f;
+  if (mode == Mode::kCreate) {
+    f.cinema_id = body->integer("cinema_id", true, 1, INT64_MAX);
+  }
+  f.name = text(*body, "name", required, 1, 100);
+  f.grid = read_grid(*body, required);
+  if (auto st = body->finish(); !st.ok()) return st.problem();
+  return f;
+}
+
+// Reads that decide something use LOCK IN SHARE MODE: authorize_owner's first
+// plain SELECT fixes this transaction's REPEATABLE READ snapshot *before* the
+// cinema lock is granted, so a plain read could miss a write committed by the
+// transaction we waited for. Locking reads always see the latest commit.
+std::optional<Hall> load_hall(Session& s, int64_t id) {
+  Rows rs = s.query(
+      "SELECT id, cinema_id, name, rows_count, cols_count FROM halls WHERE id = ? "
+      "LOCK IN SHARE MODE",
+      id);
+  if (!rs->next()) return std::nullopt;
+  Hall h{rs->getInt64("id"),       rs->getInt64("cinema_id"), get_string(*rs, "name"),
+         rs->getInt("rows_count"), rs->getInt("cols_count"),  0};
+  Rows count = s.query(
+      "SELECT COUNT(*) AS n FROM seats WHERE hall_id = ? AND active = 1 LOCK IN SHARE MODE", id);
+  if (count->next()) h.seat_count = count->getInt64("n");
+  return h;
+}
+
+std::string to_json(const Hall& h) {
+  JsonWriter w;
+  w.begin_object()
+      .field("id", h.id)
+      .field("cinema_id", h.cinema_id)
+      .field("name", h.name)
+      .field("rows", h.rows)
+      .field("cols", h.cols)
+      .field("seat_count", h.seat_count)
+      .end_object();
+  return w.str();
+}
+
+std::string hall_json(Session& s, int64_t id) {
+  auto h = load_hall(s, id);
+  return h ? to_json(*h) : "null";
+}
+
+// One INSERT ... SELECT for the whole grid (up to 10,000 seats), fully parameterised.
+void insert_seats(Session& s, int64_t hall_id, const HallGrid& grid) {
+  s.exec(
+      "INSERT INTO seats (hall_id, row_label, number, grid_row, grid_col, seat_type) "
+      "SELECT ?, j.row_label, j.number, j.grid_row, j.grid_col, j.seat_type FROM JSON_TABLE(?, "
+      "'$[*]' COLUMNS (row_label VARCHAR(4) PATH '$.r', number INT PATH '$.n', "
+      "grid_row INT PATH '$.gr', grid_col INT PATH '$.gc', seat_type VARCHAR(16) PATH '$.t')) "
+      "AS j",
+      hall_id, seats_json(grid));
+}
+
+// True when the hall's seats already are exactly `grid` (all active), so a
+// PUT that repeats the layout is not a layout change.
+bool same_seats(Session& s, const Hall& hall, const HallGrid& grid) {
+  if (hall.rows != grid.rows || hall.cols != grid.cols) return false;
+  Rows rs = s.query(
+      "SELECT row_label, number, grid_row, grid_col, seat_type, active FROM seats "
+      "WHERE hall_id = ? ORDER BY grid_row, grid_col LOCK IN SHARE MODE",
+      hall.id);
+  size_t i = 0;
+  while (rs->next()) {
+    if (i >= grid.seats.size()) return false;
+    const SeatSpec& want = grid.seats[i++];
+    if (get_string(*rs, "row_label") != want.row_label || rs->getInt("number") != want.number ||
+        rs->getInt("grid_row") != want.grid_row || rs->getInt("grid_col") != want.grid_col ||
+        get_string(*rs, "seat_type") != want.seat_type || rs->getInt("active") != 1) {
+      return false;
+    }
+  }
+  return i == grid.seats.size();
+}
+
+bool has_shows(Session& s, int64_t hall_id) {
+  Rows rs = s.query("SELECT id FROM shows WHERE hall_id = ? LIMIT 1 LOCK IN SHARE MODE", hall_id);
+  return rs->next();
+}
+
+// One catalogue write in one transaction; after a commit the catalogue cache
+// generation is bumped.
+StatusOr<Written> run_write(Context& ctx, const std::function<StatusOr<Written>(Session&)>& fn) {
+  std::optional<StatusOr<Written>> out;
+  try {
+    out.emplace(ctx.db().transaction(fn));
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() == kErrDuplicateKey) {
+      return conflict("This cinema already has a hall with this name");
+    }
+    if (e.getErrorCode() == kErrRowIsReferenced) {
+      return conflict("The hall's seats are used by shows; delete those shows first");
+    }
+    throw;
+  }
+  if (out->ok()) {
+    CatalogCache(ctx.redis(), static_cast<int>(ctx.config().catalog_cache_ttl_s)).invalidate();
+  }
+  return std::move(*out);
+}
+
+Response create(const Request& req, Context& ctx) {
+  auto user = require_owner(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  auto f = read_fields(req, Mode::kCreate);
+  if (!f.ok()) return Response::problem(f.problem());
+  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
+    auto owner = authorize_owner(s, *user, Owned::kCinema, *f->cinema_id, /*lock=*/true);
+    if (!owner.ok()) return owner.problem();
+    s.exec("INSERT INTO halls (cinema_id, name, rows_count, cols_count) VALUES (?, ?, ?, ?)",
+           *f->cinema_id, *f->name, f->grid->rows, f->grid->cols);
+    int64_t id = s.last_insert_id();
+    insert_seats(s, id, *f->grid);
+    std::string after = hall_json(s, id);
+    write_audit(s, ctx, {user->id, user->role, "hall.create", "hall", id, std::nullopt, after});
+    return Written{id, after};
+  });
+  if (!out.ok()) return Response::problem(out.problem());
+  return Response::json(201, out->json)
+      .with_header("Location", "/v1/halls/" + std::to_string(out->id));
+}
+
+Response update(const Request& req, Context& ctx) {
+  auto user = require_owner(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  auto id = path_id(req, "hall");
+  if (!id.ok()) return Response::problem(id.problem());
+  auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
+  if (!f.ok()) return Response::problem(f.problem());
+  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
+    auto owner = authorize_owner(s, *user, Owned::kHall, *id, /*lock=*/true);
+    if (!owner.ok()) return owner.problem();
+    auto hall = load_hall(s, *id);
+    if (!hall) return not_found("No such hall");
+    std::string before = to_json(*hall);
+    if (f->grid && !same_seats(s, *hall, *f->grid)) {
+      // show_seats point at these seat rows: replacing them under a show would
+      // rewrite (or orphan) seats that were offered, held or sold.
+      if (has_shows(s, *id)) {
+        return conflict(
+            "This hall has shows, so its seat layout cannot be replaced: existing shows keep "
+            "the seats materialised when they were created. Change single seats via "
+            "/v1/seats (that applies to shows created afterwards), delete the shows, or create "
+            "a new hall");
+      }
+      s.exec("DELETE FROM seats WHERE hall_id = ?", *id);
+      insert_seats(s, *id, *f->grid);
+      s.exec("UPDATE halls SET rows_count = ?, cols_count = ? WHERE id = ?", f->grid->rows,
+             f->grid->cols, *id);
+    }
+    if (f->name) s.exec("UPDATE halls SET name = ? WHERE id = ?", *f->name, *id);
+    std::string after = hall_json(s, *id);
+    write_audit(s, ctx, {user->id, user->role, "hall.update", "hall", *id, before, after});
+    return Written{*id, after};
+  });
+  if (!out.ok()) return Response::problem(out.problem());
+  return Response::json(200, out->json);
+}
+
+Response remove(const Request& req, Context& ctx) {
+  auto user = require_owner(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  auto id = path_id(req, "hall");
+  if (!id.ok()) return Response::problem(id.problem());
+  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
+    auto owner = authorize_owner(s, *user, Owned::kHall, *id, /*lock=*/true);
+    if (!owner.ok()) return owner.problem();
+    if (has_shows(s, *id)) {
+      return conflict(
+          "This hall has shows; delete its shows first (a show with bookings cannot be "
+          "deleted)");
+    }
+    std::string before = hall_json(s, *id);
+    s.exec("DELETE FROM seats WHERE hall_id = ?", *id);
+    s.exec("DELETE FROM halls WHERE id = ?", *id);
+    write_audit(s, ctx, {user->id, user->role, "hall.delete", "hall", *id, before, std::nullopt});
+    return Written{*id, ""};
+  });
+  if (!out.ok()) return Response::problem(out.problem());
+  return Response::no_content();
+}
+
+const Router& router() {
+  static const Router r = [] {
+    Router r;
+    r.on("POST", "/v1/halls", create)
+        .on("PUT", "/v1/halls/{hall}", update)
+        .on("PATCH", "/v1/halls/{hall}", update)
+        .on("DELETE", "/v1/halls/{hall}", remove);
+    return r;
+  }();
+  return r;
+}
+
+}  // namespace
+
+Response handle(const Request& req, Context& ctx) {
+  return router().dispatch(req, ctx);
+}
+
+}  // namespace cinema::owner_halls

@@ -1,0 +1,11 @@
+// POST /v1/seats, PUT|PATCH|DELETE /v1/seats/{id}: single seats of a hall (owner own).
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::owner_seats {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::owner_seats

@@ -1,0 +1,13 @@
+// POST /v1/shows, PUT|PATCH|DELETE /v1/shows/{id}: scheduling shows in an owner's halls.
+// A show with bookings is never cascade-cancelled: DELETE refuses (409) while it has reservation
+// rows or seats that are not FREE, and price changes wait until no seat is HELD or RESERVED.
+#pragma once
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+
+namespace cinema::owner_shows {
+
+Response handle(const Request& req, Context& ctx);
+
+}  // namespace cinema::owner_shows
