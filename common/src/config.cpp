@@ -73,6 +73,20 @@ Config Config::from_env() {
   c.price_companion_percent =
       env_int("CINEMA_PRICE_COMPANION_PERCENT", c.price_companion_percent, 0, 1000);
   c.log_level = env_string("CINEMA_LOG_LEVEL", c.log_level);
+  c.waitlist_mode = env_string("CINEMA_WAITLIST_MODE", c.waitlist_mode);
+  if (c.waitlist_mode != "reserve" && c.waitlist_mode != "offer") {
+    throw std::runtime_error("CINEMA_WAITLIST_MODE must be reserve or offer");
+  }
+  c.offer_ttl_s = env_int("CINEMA_OFFER_TTL_SECONDS", c.offer_ttl_s, 1, 86400);
+  c.webhook_url = env_string("CINEMA_WEBHOOK_URL", "");
+  c.webhook_secret = env_string("CINEMA_WEBHOOK_SECRET", "");
+  if (!c.webhook_url.empty() && c.webhook_secret.size() < 16) {
+    throw std::runtime_error("CINEMA_WEBHOOK_SECRET must have at least 16 characters");
+  }
+  c.webhook_timeout_ms = env_int("CINEMA_WEBHOOK_TIMEOUT_MS", c.webhook_timeout_ms, 100, 60000);
+  c.webhook_max_attempts = env_int("CINEMA_WEBHOOK_MAX_ATTEMPTS", c.webhook_max_attempts, 1, 100);
+  c.worker_lock_file = env_string("CINEMA_WORKER_LOCK_FILE", c.worker_lock_file);
+  c.relay_batch = env_int("CINEMA_RELAY_BATCH", c.relay_batch, 1, 10000);
   return c;
 }
 

@@ -109,6 +109,32 @@ void Database::raw(const char* statement) {
 
 sql::PreparedStatement& Session::prepare(const std::string& sql) { return db_.prepare(sql); }
 
+void Session::bind_list(sql::PreparedStatement& ps, const std::vector<Param>& params) {
+  int i = 1;
+  for (const auto& p : params) {
+    std::visit([&](const auto& v) { detail::bind(ps, i, v); }, p);
+    ++i;
+  }
+}
+
+int64_t Session::exec_list(const std::string& sql, const std::vector<Param>& params) {
+  auto& ps = prepare(sql);
+  bind_list(ps, params);
+  return static_cast<int64_t>(ps.executeUpdate());
+}
+
+Rows Session::query_list(const std::string& sql, const std::vector<Param>& params) {
+  auto& ps = prepare(sql);
+  bind_list(ps, params);
+  return Rows(ps.executeQuery());
+}
+
+std::string placeholders(size_t n) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
 int64_t Session::last_insert_id() {
   Rows rs = query("SELECT LAST_INSERT_ID() AS id");
   rs->next();

@@ -109,6 +109,10 @@ Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_
         "SELECT ?, show_id, seat_id, price_cents, 1 FROM show_seats WHERE reservation_id = ?",
         reservation_id, reservation_id);
     s.exec("UPDATE holds SET status = 'CONFIRMED' WHERE id = ?", hold_id);
+    // A waiting-list offer being claimed.
+    s.exec("UPDATE waitlist_entries SET status = 'ASSIGNED', reservation_id = ? "
+           "WHERE hold_id = ? AND status = 'OFFERED'",
+           reservation_id, hold_id);
     Outcome o;
     o.body = *reservation_json(s, reservation_id);
     o.events.push_back(

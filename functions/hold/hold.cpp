@@ -38,38 +38,6 @@ struct Attempt {
   std::vector<int64_t> unavailable;
 };
 
-std::string placeholders(size_t n) {
-  std::string out;
-  for (size_t i = 0; i < n; ++i) out += i == 0 ? "?" : ", ?";
-  return out;
-}
-
-// Binds show_id then each seat id, by building the argument pack at runtime.
-template <class... Head>
-int64_t exec_with_ids(Session& s, const std::string& sql, const std::vector<int64_t>& ids,
-                      Head... head) {
-  // At most kMaxSeats ids: expand by size to keep every call prepared.
-  switch (ids.size()) {
-#define CINEMA_CASE(N, ...) \
-  case N:                   \
-    return s.exec(sql, head..., __VA_ARGS__);
-    CINEMA_CASE(1, ids[0])
-    CINEMA_CASE(2, ids[0], ids[1])
-    CINEMA_CASE(3, ids[0], ids[1], ids[2])
-    CINEMA_CASE(4, ids[0], ids[1], ids[2], ids[3])
-    CINEMA_CASE(5, ids[0], ids[1], ids[2], ids[3], ids[4])
-    CINEMA_CASE(6, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5])
-    CINEMA_CASE(7, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6])
-    CINEMA_CASE(8, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7])
-    CINEMA_CASE(9, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7], ids[8])
-    CINEMA_CASE(10, ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7], ids[8],
-                ids[9])
-#undef CINEMA_CASE
-    default:
-      throw std::logic_error("seat id count out of range");
-  }
-}
-
 // Seats of `ids` in this show that are not free (or do not exist in it).
 std::vector<int64_t> unavailable_seats(Session& s, int64_t show_id,
                                        const std::vector<int64_t>& ids) {
@@ -150,13 +118,14 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const Hol
         show_id, user.id, ttl, show->currency);
     int64_t hold_id = s.last_insert_id();
     // The heart of it: one conditional UPDATE; it must change exactly the seats asked for.
-    int64_t changed = exec_with_ids(
-        s,
+    std::vector<Session::Param> params{hold_id, hold_id, show_id};
+    params.insert(params.end(), ids.begin(), ids.end());
+    int64_t changed = s.exec_list(
         "UPDATE show_seats SET status = 'HELD', hold_id = ?, reservation_id = NULL, held_until = "
         "(SELECT expires_at FROM holds WHERE id = ?) WHERE show_id = ? AND seat_id IN (" +
             placeholders(ids.size()) +
             ") AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)))",
-        ids, hold_id, hold_id, show_id);
+        params);
     if (changed != static_cast<int64_t>(ids.size())) {
       s.set_rollback_only();
       a.unavailable = unavailable_seats(s, show_id, ids);

@@ -69,6 +69,16 @@ struct Config {
   int64_t price_companion_percent = 0;
   std::string log_level = "info";
 
+  // Worker (functions/worker).
+  std::string waitlist_mode = "reserve";  // reserve | offer
+  int64_t offer_ttl_s = 600;
+  std::string webhook_url;     // empty: notifications are only logged
+  std::string webhook_secret;  // HMAC-SHA256 key for X-Cinema-Signature
+  int64_t webhook_timeout_ms = 2000;
+  int64_t webhook_max_attempts = 6;
+  std::string worker_lock_file = "/tmp/cinema-worker.lock";
+  int64_t relay_batch = 500;
+
   // Reads CINEMA_* variables; throws std::runtime_error naming the variable
   // when a value is malformed or a required secret is missing/too short.
   static Config from_env();

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <variant>
+#include <vector>
 
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
@@ -82,6 +84,11 @@ class Session {
     bind_all(ps, args...);
     return Rows(ps.executeQuery());
   }
+  // For statements whose parameter count is only known at run time (IN
+  // lists): `params` bound in order.
+  using Param = std::variant<int64_t, std::string, std::nullptr_t>;
+  int64_t exec_list(const std::string& sql, const std::vector<Param>& params);
+  Rows query_list(const std::string& sql, const std::vector<Param>& params);
   int64_t last_insert_id();
   // Inside a transaction: roll back instead of committing when fn returns
   // (for answers like 409 that must leave no trace).
@@ -92,6 +99,7 @@ class Session {
   explicit Session(Database& db) : db_(db) {}
   bool rollback_only_ = false;
   sql::PreparedStatement& prepare(const std::string& sql);
+  void bind_list(sql::PreparedStatement& ps, const std::vector<Param>& params);
   template <class... Args>
   void bind_all(sql::PreparedStatement& ps, const Args&... args) {
     int i = 1;
@@ -155,6 +163,9 @@ class Database {
   std::map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
   int64_t retry_connect_after_ms_ = 0;
 };
+
+// "?, ?, ?" for an IN list of n values.
+std::string placeholders(size_t n);
 
 // MariaDB error numbers the code reacts to.
 bool is_connection_error(int mysql_errno);

@@ -1,0 +1,155 @@
+#include "waitlist.h"
+
+#include <cppconn/exception.h>
+
+#include "cinema/audit.h"
+#include "cinema/booking.h"
+#include "cinema/clock.h"
+#include "cinema/json.h"
+#include "cinema/seat_picker.h"
+#include "cinema/validate.h"
+
+namespace cinema::waitlist {
+namespace {
+
+constexpr const char* kEntrySelect =
+    "SELECT e.id, e.show_id, e.seats_wanted, e.together, e.status, e.reservation_id, e.hold_id, "
+    "e.created_at, sh.title, sh.starts_at, "
+    "IF(e.status = 'WAITING', (SELECT COUNT(*) FROM waitlist_entries w WHERE w.show_id = "
+    "e.show_id AND w.status = 'WAITING' AND w.id <= e.id), NULL) AS position "
+    "FROM waitlist_entries e JOIN shows sh ON sh.id = e.show_id ";
+
+void entry_fields(JsonWriter& w, sql::ResultSet& rs) {
+  w.field("entry_id", rs.getInt64("id"))
+      .field("show_id", rs.getInt64("show_id"))
+      .field("title", get_string(rs, "title"))
+      .field("starts_at", sql_time_to_rfc3339(get_string(rs, "starts_at")))
+      .field("seats", rs.getInt64("seats_wanted"))
+      .field("together", rs.getInt("together") == 1)
+      .field("status", get_string(rs, "status"))
+      .field("position", opt_int64(rs, "position"))
+      .field("reservation_id", opt_int64(rs, "reservation_id"))
+      .field("hold_id", opt_int64(rs, "hold_id"))
+      .field("joined_at", sql_time_to_rfc3339(get_string(rs, "created_at")));
+}
+
+// Can the show's free seats satisfy this request right now?
+bool satisfiable_now(Session& s, int64_t show_id, int seats, bool together) {
+  PickRequest pick;
+  pick.count = seats;
+  pick.together = together;
+  Rows hall = s.query(
+      "SELECT h.rows_count, h.cols_count FROM shows sh JOIN halls h ON h.id = sh.hall_id "
+      "WHERE sh.id = ?",
+      show_id);
+  if (hall->next()) {
+    pick.rows = hall->getInt("rows_count");
+    pick.cols = hall->getInt("cols_count");
+  }
+  Rows rs = s.query(
+      "SELECT ss.seat_id, se.grid_row, se.grid_col, se.seat_type, (ss.status = 'FREE' OR "
+      "(ss.status = 'HELD' AND ss.held_until <= NOW(3))) AS free FROM show_seats ss "
+      "JOIN seats se ON se.id = ss.seat_id WHERE ss.show_id = ?",
+      show_id);
+  std::vector<SeatCell> cells;
+  while (rs->next()) {
+    cells.push_back({rs->getInt64("seat_id"), rs->getInt("grid_row"), rs->getInt("grid_col"),
+                     get_string(*rs, "seat_type"), rs->getInt("free") == 1});
+  }
+  return !pick_best_seats(cells, pick).empty();
+}
+
+Response join(const Request& req, Context& ctx) {
+  auto show_id = path_id(req, "id");
+  if (!show_id.ok()) return Response::problem(show_id.problem());
+  auto user = authenticate(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  if (auto st = require_role(*user, {"CUSTOMER"}); !st.ok()) return Response::problem(st.problem());
+  auto body = read_json(req, {"seats", "together"});
+  if (!body.ok()) return Response::problem(body.problem());
+  auto seats = body->integer("seats", true, 1, 10);
+  bool together = body->boolean("together", false).value_or(true);
+  if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+  try {
+    auto result = ctx.db().transaction([&](Session& s) -> StatusOr<std::string> {
+      auto show = load_bookable_show(s, *show_id);
+      if (!show.ok()) return show.problem();
+      if (satisfiable_now(s, *show_id, static_cast<int>(*seats), together)) {
+        return conflict("Enough seats are free: book them directly instead of waiting");
+      }
+      s.exec("INSERT INTO waitlist_entries (show_id, user_id, seats_wanted, together) "
+             "VALUES (?, ?, ?, ?)",
+             *show_id, user->id, *seats, together);
+      int64_t id = s.last_insert_id();
+      Rows rs = s.query(std::string(kEntrySelect) + "WHERE e.id = ?", id);
+      rs->next();
+      JsonWriter w;
+      w.begin_object();
+      entry_fields(w, *rs);
+      w.end_object();
+      write_audit(s, ctx, {user->id, user->role, "waitlist.join", "waitlist_entry", id,
+                           std::nullopt, w.str()});
+      return w.str();
+    });
+    if (!result.ok()) return Response::problem(result.problem());
+    return Response::json(201, *result);
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() != kErrDuplicateKey) throw;
+    return Response::problem(conflict("You are already on the waiting list of this show"));
+  }
+}
+
+Response leave(const Request& req, Context& ctx) {
+  auto show_id = path_id(req, "id");
+  if (!show_id.ok()) return Response::problem(show_id.problem());
+  auto user = authenticate(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  Status st = ctx.db().transaction([&](Session& s) -> Status {
+    Rows rs = s.query(
+        "SELECT id FROM waitlist_entries WHERE show_id = ? AND user_id = ? AND status = "
+        "'WAITING' FOR UPDATE",
+        *show_id, user->id);
+    if (!rs->next()) return not_found("You are not waiting for this show");
+    int64_t id = rs->getInt64("id");
+    s.exec("UPDATE waitlist_entries SET status = 'CANCELLED' WHERE id = ?", id);
+    write_audit(s, ctx, {user->id, user->role, "waitlist.leave", "waitlist_entry", id,
+                         std::nullopt, std::nullopt});
+    return Status();
+  });
+  if (!st.ok()) return Response::problem(st.problem());
+  return Response::no_content();
+}
+
+Response mine(const Request& req, Context& ctx) {
+  auto user = authenticate(req, ctx);
+  if (!user.ok()) return Response::problem(user.problem());
+  std::string body = ctx.db().autocommit([&](Session& s) {
+    Rows rs = s.query(std::string(kEntrySelect) + "WHERE e.user_id = ? ORDER BY e.id DESC LIMIT 100",
+                      user->id);
+    JsonWriter w;
+    w.begin_object().key("items").begin_array();
+    while (rs->next()) {
+      w.begin_object();
+      entry_fields(w, *rs);
+      w.end_object();
+    }
+    w.end_array().end_object();
+    return w.str();
+  });
+  return Response::json(200, body).with_header("Cache-Control", "no-store");
+}
+
+}  // namespace
+
+Response handle(const Request& req, Context& ctx) {
+  static const Router router = [] {
+    Router r;
+    r.on("POST", "/v1/shows/{id}/waitlist", join);
+    r.on("DELETE", "/v1/shows/{id}/waitlist", leave);
+    r.on("GET", "/v1/my-waitlist", mine);
+    return r;
+  }();
+  return router.dispatch(req, ctx);
+}
+
+}  // namespace cinema::waitlist

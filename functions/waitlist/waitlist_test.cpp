@@ -1,0 +1,34 @@
+#include "waitlist.h"
+
+#include <gtest/gtest.h>
+
+#include "cinema/jwt.h"
+
+namespace cinema::waitlist {
+namespace {
+
+TEST(Waitlist, ValidatesBeforeTheDatabase) {
+  Context ctx(Config::for_tests());
+  Request r;
+  r.method = "POST";
+  r.path = "/v1/shows/3/waitlist";
+  r.headers["content-type"] = "application/json";
+  r.headers["authorization"] =
+      "Bearer " + sign_access_token(ctx.config().jwt, 9, "CUSTOMER", ctx.clock().now_s());
+  for (const char* body : {R"({})", R"({"seats":0})", R"({"seats":11})",
+                           R"({"seats":2,"together":1})", R"({"seats":2,"status":"ASSIGNED"})"}) {
+    r.body = body;
+    EXPECT_EQ(handle(r, ctx).status, 400) << body;
+  }
+  r.headers["authorization"] =
+      "Bearer " + sign_access_token(ctx.config().jwt, 9, "OWNER", ctx.clock().now_s());
+  r.body = R"({"seats":2})";
+  EXPECT_EQ(handle(r, ctx).status, 403);
+  r.method = "GET";
+  r.path = "/v1/my-waitlist";
+  r.headers.erase("authorization");
+  EXPECT_EQ(handle(r, ctx).status, 401);
+}
+
+}  // namespace
+}  // namespace cinema::waitlist

@@ -1,0 +1,225 @@
+#include <algorithm>
+
+#include <rapidjson/document.h>
+
+#include <cppconn/exception.h>
+
+#include "cinema/audit.h"
+#include "cinema/booking.h"
+#include "cinema/json.h"
+#include "cinema/log.h"
+#include "cinema/seat_picker.h"
+#include "tasks.h"
+
+namespace cinema::worker {
+namespace {
+
+struct Entry {
+  int64_t id;
+  int64_t user_id;
+  int seats;
+  bool together;
+};
+
+std::vector<SeatCell> load_cells(Session& s, int64_t show_id, PickRequest& pick) {
+  Rows hall = s.query(
+      "SELECT h.rows_count, h.cols_count FROM shows sh JOIN halls h ON h.id = sh.hall_id "
+      "WHERE sh.id = ?",
+      show_id);
+  if (hall->next()) {
+    pick.rows = hall->getInt("rows_count");
+    pick.cols = hall->getInt("cols_count");
+  }
+  Rows rs = s.query(
+      "SELECT ss.seat_id, se.grid_row, se.grid_col, se.seat_type, (ss.status = 'FREE' OR "
+      "(ss.status = 'HELD' AND ss.held_until <= NOW(3))) AS free FROM show_seats ss "
+      "JOIN seats se ON se.id = ss.seat_id WHERE ss.show_id = ?",
+      show_id);
+  std::vector<SeatCell> cells;
+  while (rs->next()) {
+    cells.push_back({rs->getInt64("seat_id"), rs->getInt("grid_row"), rs->getInt("grid_col"),
+                     get_string(*rs, "seat_type"), rs->getInt("free") == 1});
+  }
+  return cells;
+}
+
+// Moves `ids` from free to the given state in one conditional UPDATE; false
+// (after undoing any partial change) when a seat was taken meanwhile.
+bool take_seats(Session& s, int64_t show_id, const std::vector<int64_t>& ids, bool reserve,
+                int64_t owner_id) {
+  std::vector<Session::Param> params{owner_id};
+  if (!reserve) params.emplace_back(owner_id);
+  params.emplace_back(show_id);
+  params.insert(params.end(), ids.begin(), ids.end());
+  std::string set = reserve ? "status = 'RESERVED', reservation_id = ?, hold_id = NULL, held_until = NULL"
+                            : "status = 'HELD', hold_id = ?, reservation_id = NULL, held_until = "
+                              "(SELECT expires_at FROM holds WHERE id = ?)";
+  int64_t changed = s.exec_list(
+      "UPDATE show_seats SET " + set + " WHERE show_id = ? AND seat_id IN (" +
+          placeholders(ids.size()) +
+          ") AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)))",
+      params);
+  if (changed == static_cast<int64_t>(ids.size())) return true;
+  if (reserve) {
+    s.exec("UPDATE show_seats SET status = 'FREE', reservation_id = NULL WHERE reservation_id = ?",
+           owner_id);
+  } else {
+    s.exec("UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
+           "WHERE hold_id = ?", owner_id);
+  }
+  return false;
+}
+
+}  // namespace
+
+int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) {
+  const bool reserve = ctx.config().waitlist_mode == "reserve";
+  std::vector<OutboxEvent> events;
+  int64_t assigned = ctx.db().transaction([&](Session& s) -> int64_t {
+    events.clear();
+    // Consumers are idempotent: the marker commits with the work, or neither.
+    if (!event_id.empty() &&
+        s.exec("INSERT IGNORE INTO processed_events (consumer, event_id) VALUES ('waitlist', ?)",
+               event_id) == 0) {
+      return 0;
+    }
+    // The show row lock serialises assignment per show across workers.
+    Rows show = s.query(
+        "SELECT status, starts_at <= NOW() AS started, currency FROM shows WHERE id = ? FOR UPDATE",
+        show_id);
+    if (!show->next()) return 0;
+    if (get_string(*show, "status") != "SCHEDULED" || show->getInt("started") == 1) {
+      s.exec("UPDATE waitlist_entries SET status = 'EXPIRED' WHERE show_id = ? AND status = 'WAITING'",
+             show_id);
+      return 0;
+    }
+    std::string currency = get_string(*show, "currency");
+    Rows rs = s.query(
+        "SELECT id, user_id, seats_wanted, together FROM waitlist_entries WHERE show_id = ? "
+        "AND status = 'WAITING' ORDER BY id FOR UPDATE",
+        show_id);
+    std::vector<Entry> entries;
+    while (rs->next()) {
+      entries.push_back({rs->getInt64("id"), rs->getInt64("user_id"), rs->getInt("seats_wanted"),
+                         rs->getInt("together") == 1});
+    }
+    if (entries.empty()) return 0;
+    PickRequest pick;
+    std::vector<SeatCell> cells = load_cells(s, show_id, pick);
+    int64_t count = 0;
+    // In order of joining; an entry that cannot be met keeps its place and a
+    // later one may take seats it cannot use.
+    for (const Entry& e : entries) {
+      pick.count = e.seats;
+      pick.together = e.together;
+      std::vector<int64_t> ids = pick_best_seats(cells, pick);
+      if (ids.empty()) continue;
+      JsonWriter d;
+      if (reserve) {
+        s.exec("INSERT INTO reservations (show_id, user_id, total_cents, currency, source) "
+               "VALUES (?, ?, 0, ?, 'WAITLIST')",
+               show_id, e.user_id, currency);
+        int64_t rid = s.last_insert_id();
+        if (!take_seats(s, show_id, ids, true, rid)) {
+          s.exec("DELETE FROM reservations WHERE id = ?", rid);
+          cells = load_cells(s, show_id, pick);
+          continue;
+        }
+        s.exec("INSERT INTO reservation_seats (reservation_id, show_id, seat_id, price_cents, active) "
+               "SELECT ?, show_id, seat_id, price_cents, 1 FROM show_seats WHERE reservation_id = ?",
+               rid, rid);
+        s.exec("UPDATE reservations SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
+               "reservation_seats WHERE reservation_id = ?) WHERE id = ?",
+               rid, rid);
+        s.exec("UPDATE waitlist_entries SET status = 'ASSIGNED', reservation_id = ? WHERE id = ?",
+               rid, e.id);
+        std::string reservation = *reservation_json(s, rid);
+        events.push_back(write_event(s, ctx, "booking.confirmed", "reservation", rid, reservation));
+        d.begin_object().field("entry_id", e.id).field("show_id", show_id).field("user_id", e.user_id);
+        d.field("reservation_id", rid).key("seat_ids").raw(id_array(ids)).end_object();
+        events.push_back(write_event(s, ctx, "waitlist.assigned", "waitlist_entry", e.id, d.str()));
+        write_audit(s, ctx, {std::nullopt, "SYSTEM", "waitlist.assign", "reservation", rid,
+                             std::nullopt, reservation});
+      } else {
+        Rows busy = s.query(
+            "SELECT 1 FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE'", show_id,
+            e.user_id);
+        if (busy->next()) continue;  // the user is holding seats right now; try next run
+        s.exec("INSERT INTO holds (show_id, user_id, status, source, expires_at, currency) "
+               "VALUES (?, ?, 'ACTIVE', 'WAITLIST_OFFER', NOW(3) + INTERVAL ? SECOND, ?)",
+               show_id, e.user_id, ctx.config().offer_ttl_s, currency);
+        int64_t hid = s.last_insert_id();
+        if (!take_seats(s, show_id, ids, false, hid)) {
+          s.exec("DELETE FROM holds WHERE id = ?", hid);
+          cells = load_cells(s, show_id, pick);
+          continue;
+        }
+        s.exec("UPDATE holds SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
+               "show_seats WHERE hold_id = ?) WHERE id = ?",
+               hid, hid);
+        s.exec("UPDATE waitlist_entries SET status = 'OFFERED', hold_id = ? WHERE id = ?", hid, e.id);
+        d.begin_object().field("entry_id", e.id).field("show_id", show_id).field("user_id", e.user_id);
+        d.field("hold_id", hid).key("seat_ids").raw(id_array(ids)).end_object();
+        events.push_back(write_event(s, ctx, "seat.held", "show", show_id, d.str()));
+        events.push_back(write_event(s, ctx, "waitlist.offered", "waitlist_entry", e.id, d.str()));
+        write_audit(s, ctx, {std::nullopt, "SYSTEM", "waitlist.offer", "hold", hid, std::nullopt,
+                             d.str()});
+      }
+      for (auto& c : cells) {
+        if (std::find(ids.begin(), ids.end(), c.seat_id) != ids.end()) c.free = false;
+      }
+      ++count;
+    }
+    return count;
+  });
+  if (!events.empty()) after_seat_change(ctx, show_id, events);
+  return assigned;
+}
+
+int64_t consume_waitlist(Context& ctx, Broker& broker, Deadline deadline) {
+  int64_t handled = 0;
+  while (!should_stop(deadline)) {
+    auto d = broker.get(kWaitlistQueue);
+    if (!d) break;
+    rapidjson::Document doc;
+    doc.Parse(d->body.c_str());
+    if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("event_id") ||
+        !doc["event_id"].IsString() || !doc.HasMember("data") || !doc["data"].IsObject() ||
+        !doc["data"].HasMember("show_id") || !doc["data"]["show_id"].IsInt64()) {
+      log(LogLevel::kError, "malformed seat.released message dead-lettered");
+      broker.reject(d->tag, false);
+      continue;
+    }
+    std::string event_id = doc["event_id"].GetString();
+    int64_t show_id = doc["data"]["show_id"].GetInt64();
+    try {
+      assign_show(ctx, show_id, event_id);
+      broker.ack(d->tag);
+      ++handled;
+    } catch (const std::exception& e) {
+      log(LogLevel::kError, "waitlist message failed",
+          {{"event_id", event_id}, {"error", e.what()}, {"redelivered", d->redelivered}});
+      broker.reject(d->tag, !d->redelivered);  // the second failure goes to the dead letters
+      if (dynamic_cast<const DbUnavailable*>(&e) != nullptr) break;
+    }
+  }
+  return handled;
+}
+
+int64_t scan_waitlists(Context& ctx, Deadline deadline) {
+  std::vector<int64_t> shows = ctx.db().autocommit([&](Session& s) {
+    Rows rs = s.query(
+        "SELECT DISTINCT show_id FROM waitlist_entries WHERE status = 'WAITING' LIMIT 500");
+    std::vector<int64_t> out;
+    while (rs->next()) out.push_back(rs->getInt64("show_id"));
+    return out;
+  });
+  int64_t assigned = 0;
+  for (int64_t show_id : shows) {
+    if (should_stop(deadline)) break;
+    assigned += assign_show(ctx, show_id);
+  }
+  return assigned;
+}
+
+}  // namespace cinema::worker

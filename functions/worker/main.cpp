@@ -1,0 +1,3 @@
+#include "worker.h"
+
+int main(int argc, char** argv) { return cinema::worker::run(argc, argv); }

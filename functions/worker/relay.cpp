@@ -1,0 +1,80 @@
+#include <vector>
+
+#include "cinema/log.h"
+#include "tasks.h"
+
+namespace cinema::worker {
+namespace {
+
+// Rows younger than this are normally still being published by the request
+// that wrote them; leaving them avoids needless duplicates.
+constexpr int kGraceMs = 1000;
+constexpr int kConfirmTimeoutMs = 5000;
+
+struct Row {
+  int64_t id;
+  OutgoingMessage msg;
+};
+
+}  // namespace
+
+int64_t relay_outbox(Context& ctx, Broker& broker, Deadline deadline) {
+  int64_t published = 0;
+  int64_t after_id = 0;  // rows refused in this run are not retried in it
+  while (!should_stop(deadline)) {
+    std::vector<Row> rows = ctx.db().autocommit([&](Session& s) {
+      Rows rs = s.query(
+          "SELECT id, event_id, routing_key, payload FROM outbox WHERE published_at IS NULL "
+          "AND id > ? AND created_at <= NOW(3) - INTERVAL ? MICROSECOND ORDER BY id LIMIT ?",
+          after_id, int64_t{kGraceMs} * 1000, ctx.config().relay_batch);
+      std::vector<Row> out;
+      while (rs->next()) {
+        out.push_back({rs->getInt64("id"),
+                       {get_string(*rs, "event_id"), get_string(*rs, "routing_key"),
+                        get_string(*rs, "payload")}});
+      }
+      return out;
+    });
+    if (rows.empty()) break;
+    std::vector<OutgoingMessage> batch;
+    for (const auto& r : rows) batch.push_back(r.msg);
+    std::vector<PublishOutcome> outcomes = broker.publish_confirmed(batch, kConfirmTimeoutMs);
+    int64_t acked = 0;
+    ctx.db().transaction([&](Session& s) {
+      acked = 0;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        switch (outcomes[i]) {
+          case PublishOutcome::kAcked:
+            s.exec("UPDATE outbox SET published_at = NOW(3), attempts = attempts + 1 "
+                   "WHERE id = ? AND published_at IS NULL",
+                   rows[i].id);
+            ++acked;
+            break;
+          case PublishOutcome::kReturned:
+          case PublishOutcome::kNacked:
+            s.exec("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+                   std::string(outcomes[i] == PublishOutcome::kReturned ? "unroutable" : "nacked"),
+                   rows[i].id);
+            log(LogLevel::kError, "outbox event refused by the broker",
+                {{"event_id", rows[i].msg.message_id},
+                 {"routing_key", rows[i].msg.routing_key},
+                 {"outcome", outcomes[i] == PublishOutcome::kReturned ? "returned" : "nacked"}});
+            break;
+          case PublishOutcome::kUnknown:
+            break;  // stays unpublished; the next run sends it again
+        }
+      }
+    });
+    published += acked;
+    after_id = rows.back().id;
+    bool unknown = false;
+    for (auto o : outcomes) unknown = unknown || o == PublishOutcome::kUnknown;
+    if (unknown) {
+      log(LogLevel::kWarn, "relay lost the broker mid-batch; unconfirmed rows stay unpublished");
+      break;
+    }
+  }
+  return published;
+}
+
+}  // namespace cinema::worker

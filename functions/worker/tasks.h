@@ -1,0 +1,44 @@
+// The worker's tasks. Each does a bounded amount of work, is safe to run
+// concurrently with itself (database locks and idempotent steps), and
+// returns how many items it handled.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "broker.h"
+#include "cinema/context.h"
+
+namespace cinema::worker {
+
+using Deadline = std::chrono::steady_clock::time_point;
+// True once SIGTERM arrived or the deadline passed.
+bool should_stop(Deadline deadline);
+
+// Publishes unpublished outbox rows in id order with publisher confirms;
+// a row is marked published only after its ack without a return.
+int64_t relay_outbox(Context& ctx, Broker& broker, Deadline deadline);
+
+// Expired ACTIVE holds: seats back to FREE, hold EXPIRED, seat.released.
+int64_t sweep_expired_holds(Context& ctx, Deadline deadline);
+
+// Waiting-list assignment for one show in one transaction serialised on the
+// show row. Returns the number of entries assigned (or offered). With an
+// event id, records it in processed_events in the same transaction and does
+// nothing if it was already processed.
+int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id = "");
+// seat.released messages -> assign_show, idempotent via processed_events.
+int64_t consume_waitlist(Context& ctx, Broker& broker, Deadline deadline);
+// Safety net: every show with WAITING entries, whether or not a message came.
+int64_t scan_waitlists(Context& ctx, Deadline deadline);
+
+// booking.* / waitlist.* messages -> notifications rows (idempotent).
+int64_t consume_notifications(Context& ctx, Broker& broker, Deadline deadline);
+// POSTs due notifications to the webhook, signed; retries with backoff.
+int64_t deliver_webhooks(Context& ctx, Deadline deadline);
+
+// X-Cinema-Signature value for a body: "sha256=<hex HMAC-SHA256>".
+std::string webhook_signature(const std::string& secret, const std::string& body);
+
+}  // namespace cinema::worker

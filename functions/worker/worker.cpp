@@ -1,0 +1,120 @@
+#include "worker.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include <curl/curl.h>
+
+#include "cinema/log.h"
+#include "tasks.h"
+
+namespace cinema::worker {
+namespace {
+
+volatile sig_atomic_t g_stop = 0;
+
+void on_terminate(int) { g_stop = 1; }
+
+// Runs one task, logs its count and duration; a task failure (e.g. the
+// database is down) is logged and the other tasks still run.
+void timed(const char* name, const std::function<int64_t()>& task) {
+  auto start = std::chrono::steady_clock::now();
+  try {
+    int64_t n = task();
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count();
+    log(LogLevel::kInfo, "task", {{"task", name}, {"count", n}, {"ms", ms}});
+  } catch (const std::exception& e) {
+    log(LogLevel::kError, "task failed", {{"task", name}, {"error", e.what()}});
+  }
+}
+
+void run_tasks(Context& ctx, Deadline deadline) {
+  Broker broker(ctx.config().amqp);
+  bool have_broker = broker.connect();
+  timed("sweep_holds", [&] { return sweep_expired_holds(ctx, deadline); });
+  if (have_broker) {
+    timed("relay", [&] { return relay_outbox(ctx, broker, deadline); });
+    timed("consume_waitlist", [&] { return consume_waitlist(ctx, broker, deadline); });
+  }
+  timed("scan_waitlists", [&] { return scan_waitlists(ctx, deadline); });
+  if (have_broker) {
+    // Publish what the steps above wrote, then turn events into notifications.
+    timed("relay", [&] { return relay_outbox(ctx, broker, deadline); });
+    timed("consume_notifications", [&] { return consume_notifications(ctx, broker, deadline); });
+  }
+  timed("deliver_webhooks", [&] { return deliver_webhooks(ctx, deadline); });
+}
+
+int usage() {
+  std::fprintf(stderr, "usage: worker --once | --for SECONDS\n");
+  return 64;
+}
+
+}  // namespace
+
+bool should_stop(Deadline deadline) {
+  return g_stop != 0 || std::chrono::steady_clock::now() >= deadline;
+}
+
+int run(int argc, char** argv) {
+  log_init("worker", "info");
+  int64_t for_seconds = -1;
+  if (argc == 2 && std::strcmp(argv[1], "--once") == 0) {
+    for_seconds = 0;
+  } else if (argc == 3 && std::strcmp(argv[1], "--for") == 0) {
+    char* end = nullptr;
+    for_seconds = std::strtoll(argv[2], &end, 10);
+    if (*end != '\0' || for_seconds < 1 || for_seconds > 86400) return usage();
+  } else {
+    return usage();
+  }
+  Config config;
+  try {
+    config = Config::from_env();
+  } catch (const std::exception& e) {
+    log(LogLevel::kError, "invalid configuration", {{"error", e.what()}});
+    return 78;
+  }
+  config.function_name = "worker";
+  log_init("worker", config.log_level);
+  std::signal(SIGPIPE, SIG_IGN);
+  struct sigaction sa {};
+  sa.sa_handler = on_terminate;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+
+  int lock_fd = ::open(config.worker_lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    log(LogLevel::kInfo, "another worker run holds the lock; exiting",
+        {{"lock_file", config.worker_lock_file}});
+    return 0;
+  }
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  Context ctx(config);
+  auto start = std::chrono::steady_clock::now();
+  // --once still bounds itself, so a stuck dependency cannot pile up runs.
+  Deadline end = start + std::chrono::seconds(for_seconds == 0 ? 50 : for_seconds);
+  do {
+    run_tasks(ctx, end);
+    if (for_seconds == 0) break;
+    for (int i = 0; i < 10 && !should_stop(end); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  } while (!should_stop(end));
+  log(LogLevel::kInfo, "run finished", {{"stopped_by_signal", g_stop != 0}});
+  curl_global_cleanup();
+  close(lock_fd);  // releases the flock
+  return 0;
+}
+
+}  // namespace cinema::worker
