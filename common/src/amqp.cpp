@@ -38,6 +38,9 @@ void Publisher::disconnect() {
   // No graceful close handshake: the socket may already be dead.
   amqp_destroy_connection(state(conn_));
   conn_ = nullptr;
+  // Unconfirmed messages are the relay's now: their rows stay unpublished.
+  unconfirmed_.clear();
+  next_tag_ = 1;
 }
 
 bool Publisher::ensure_connected() {
@@ -68,6 +71,8 @@ bool Publisher::ensure_connected() {
   amqp_exchange_declare(conn, kChannel, amqp_cstring_bytes(settings_.exchange.c_str()),
                         amqp_cstring_bytes("topic"), 0, 1, 0, 0, amqp_empty_table);
   if (!rpc_ok(conn, "exchange.declare")) return fail("exchange");
+  amqp_confirm_select(conn, kChannel);
+  if (!rpc_ok(conn, "confirm.select")) return fail("confirm");
   retry_after_ms_ = 0;
   return true;
 }
@@ -91,7 +96,46 @@ bool Publisher::publish(const std::string& routing_key, const std::string& body,
     retry_after_ms_ = now_ms() + kBackoffMs;
     return false;
   }
+  unconfirmed_[next_tag_++] = message_id;
   return true;
+}
+
+std::vector<std::string> Publisher::take_confirmed() {
+  while (conn_ != nullptr && !unconfirmed_.empty()) {
+    timeval zero{0, 0};
+    amqp_frame_t frame;
+    int rc = amqp_simple_wait_frame_noblock(state(conn_), &frame, &zero);
+    if (rc == AMQP_STATUS_TIMEOUT) break;
+    if (rc != AMQP_STATUS_OK) {
+      disconnect();
+      break;
+    }
+    if (frame.frame_type != AMQP_FRAME_METHOD) continue;
+    bool ack = frame.payload.method.id == AMQP_BASIC_ACK_METHOD;
+    if (!ack && frame.payload.method.id != AMQP_BASIC_NACK_METHOD) {
+      if (frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD ||
+          frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD) {
+        disconnect();
+      }
+      continue;
+    }
+    uint64_t tag = ack ? static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded)->delivery_tag
+                       : static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded)->delivery_tag;
+    bool multiple = ack ? static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded)->multiple
+                        : static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded)->multiple;
+    for (auto it = unconfirmed_.begin(); it != unconfirmed_.end() && it->first <= tag;) {
+      if (it->first == tag || multiple) {
+        if (ack) confirmed_.push_back(it->second);  // a nack leaves the row to the relay
+        it = unconfirmed_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (conn_ != nullptr) amqp_maybe_release_buffers(state(conn_));
+  std::vector<std::string> out;
+  out.swap(confirmed_);
+  return out;
 }
 
 bool Publisher::healthy() {

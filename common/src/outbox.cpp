@@ -1,5 +1,7 @@
 #include "cinema/outbox.h"
 
+#include <algorithm>
+
 #include "cinema/clock.h"
 #include "cinema/crypto.h"
 #include "cinema/json.h"
@@ -38,18 +40,26 @@ OutboxEvent write_event(Session& s, const Context& ctx, const std::string& type,
 }
 
 void publish_after_commit(Context& ctx, const std::vector<OutboxEvent>& events) {
-  for (const auto& e : events) {
-    try {
-      if (!ctx.publisher().publish(e.type, e.body, e.event_id)) continue;
+  try {
+    for (const auto& e : events) ctx.publisher().publish(e.type, e.body, e.event_id);
+    // Acks of this request's messages are usually not back yet; those of
+    // earlier requests are. Marking only confirmed events keeps "published"
+    // true even if the broker dies before persisting a message.
+    std::vector<std::string> confirmed = ctx.publisher().take_confirmed();
+    if (confirmed.empty()) return;
+    constexpr size_t kChunk = 16;  // bounds the number of distinct prepared statements
+    for (size_t i = 0; i < confirmed.size(); i += kChunk) {
+      std::vector<Session::Param> ids(confirmed.begin() + i,
+                                      confirmed.begin() + std::min(confirmed.size(), i + kChunk));
       ctx.db().autocommit([&](Session& s) {
-        s.exec("UPDATE outbox SET published_at = NOW(3) WHERE event_id = ? AND published_at IS NULL",
-               e.event_id);
+        s.exec_list("UPDATE outbox SET published_at = NOW(3) WHERE published_at IS NULL AND "
+                    "event_id IN (" + placeholders(ids.size()) + ")",
+                    ids);
       });
-    } catch (const std::exception& ex) {
-      // The row stays unpublished; the relay will send it (a duplicate at worst).
-      log(LogLevel::kWarn, "publish after commit failed",
-          {{"event_id", e.event_id}, {"error", ex.what()}});
     }
+  } catch (const std::exception& ex) {
+    // The rows stay unpublished; the relay will send them (a duplicate at worst).
+    log(LogLevel::kWarn, "publish after commit failed", {{"error", ex.what()}});
   }
 }
 

@@ -1,11 +1,15 @@
 // RabbitMQ publisher (librabbitmq-c): one connection and channel per process,
-// durable topic exchange, persistent messages. Request paths publish without
-// waiting for confirms: the outbox row is the durability, the worker's relay
-// publishes with confirms.
+// durable topic exchange, persistent messages, the channel in confirm mode.
+// Request paths never wait for a confirm: they publish, and later collect
+// whatever acks have already arrived (take_confirmed) so those outbox rows can
+// be marked published. An event whose ack never arrives stays unpublished and
+// the worker's relay sends it again: a duplicate at worst, never a loss.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "cinema/config.h"
 
@@ -22,6 +26,8 @@ class Publisher {
   // the event unpublished for the relay.
   bool publish(const std::string& routing_key, const std::string& body,
                const std::string& message_id);
+  // Message ids the broker has confirmed since the last call; does not block.
+  std::vector<std::string> take_confirmed();
   // Connects if needed and checks the exchange with a passive declare.
   bool healthy();
 
@@ -31,6 +37,9 @@ class Publisher {
   AmqpSettings settings_;
   void* conn_ = nullptr;  // amqp_connection_state_t
   int64_t retry_after_ms_ = 0;
+  uint64_t next_tag_ = 1;
+  std::map<uint64_t, std::string> unconfirmed_;  // delivery tag -> message id
+  std::vector<std::string> confirmed_;
 };
 
 }  // namespace cinema
