@@ -27,7 +27,54 @@ bool rpc_ok(amqp_connection_state_t conn, const char* what) {
   return false;
 }
 
+amqp_table_entry_t text_arg(const char* key, const char* value) {
+  amqp_table_entry_t e;
+  e.key = amqp_cstring_bytes(key);
+  e.value.kind = AMQP_FIELD_KIND_UTF8;
+  e.value.value.bytes = amqp_cstring_bytes(value);
+  return e;
+}
+
+amqp_table_entry_t int_arg(const char* key, int32_t value) {
+  amqp_table_entry_t e;
+  e.key = amqp_cstring_bytes(key);
+  e.value.kind = AMQP_FIELD_KIND_I32;
+  e.value.value.i32 = value;
+  return e;
+}
+
 }  // namespace
+
+bool declare_event_topology(void* connection, const std::string& exchange_name) {
+  amqp_connection_state_t c = state(connection);
+  auto exchange = [&](const char* name, const char* type) {
+    amqp_exchange_declare(c, kChannel, amqp_cstring_bytes(name), amqp_cstring_bytes(type), 0, 1,
+                          0, 0, amqp_empty_table);
+    return rpc_ok(c, "exchange.declare");
+  };
+  auto queue = [&](const char* name, amqp_table_t args) {
+    amqp_queue_declare(c, kChannel, amqp_cstring_bytes(name), 0, 1, 0, 0, args);
+    return rpc_ok(c, "queue.declare");
+  };
+  auto bind = [&](const char* queue_name, const char* exchange, const char* key) {
+    amqp_queue_bind(c, kChannel, amqp_cstring_bytes(queue_name), amqp_cstring_bytes(exchange),
+                    amqp_cstring_bytes(key), amqp_empty_table);
+    return rpc_ok(c, "queue.bind");
+  };
+  const char* ex = exchange_name.c_str();
+  amqp_table_entry_t dlx[] = {text_arg("x-dead-letter-exchange", kDeadLetterExchange)};
+  amqp_table_t dlx_args{1, dlx};
+  // The archive makes every routing key routable (so `mandatory` returns only
+  // true misconfiguration) and keeps the latest events for operators.
+  amqp_table_entry_t archive[] = {int_arg("x-max-length", 100000)};
+  amqp_table_t archive_args{1, archive};
+  return exchange(ex, "topic") && exchange(kDeadLetterExchange, "fanout") &&
+         queue(kDeadLetterQueue, amqp_empty_table) &&
+         bind(kDeadLetterQueue, kDeadLetterExchange, "") && queue(kWaitlistQueue, dlx_args) &&
+         bind(kWaitlistQueue, ex, "seat.released") && queue(kNotificationsQueue, dlx_args) &&
+         bind(kNotificationsQueue, ex, "booking.*") && bind(kNotificationsQueue, ex, "waitlist.*") &&
+         queue(kArchiveQueue, archive_args) && bind(kArchiveQueue, ex, "#");
+}
 
 Publisher::Publisher(AmqpSettings settings) : settings_(std::move(settings)) {}
 
@@ -68,9 +115,7 @@ bool Publisher::ensure_connected() {
   if (login.reply_type != AMQP_RESPONSE_NORMAL) return fail("login");
   amqp_channel_open(conn, kChannel);
   if (!rpc_ok(conn, "channel.open")) return fail("channel");
-  amqp_exchange_declare(conn, kChannel, amqp_cstring_bytes(settings_.exchange.c_str()),
-                        amqp_cstring_bytes("topic"), 0, 1, 0, 0, amqp_empty_table);
-  if (!rpc_ok(conn, "exchange.declare")) return fail("exchange");
+  if (!declare_event_topology(conn, settings_.exchange)) return fail("topology");
   amqp_confirm_select(conn, kChannel);
   if (!rpc_ok(conn, "confirm.select")) return fail("confirm");
   retry_after_ms_ = 0;

@@ -6,6 +6,7 @@
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
 
+#include "cinema/amqp.h"
 #include "cinema/log.h"
 
 namespace cinema::worker {
@@ -20,22 +21,6 @@ bool rpc_ok(amqp_connection_state_t c, const char* step) {
   if (r.reply_type == AMQP_RESPONSE_NORMAL) return true;
   log(LogLevel::kWarn, "amqp step failed", {{"step", step}, {"reply_type", int(r.reply_type)}});
   return false;
-}
-
-amqp_table_entry_t text_arg(const char* key, const char* value) {
-  amqp_table_entry_t e;
-  e.key = amqp_cstring_bytes(key);
-  e.value.kind = AMQP_FIELD_KIND_UTF8;
-  e.value.value.bytes = amqp_cstring_bytes(value);
-  return e;
-}
-
-amqp_table_entry_t int_arg(const char* key, int32_t value) {
-  amqp_table_entry_t e;
-  e.key = amqp_cstring_bytes(key);
-  e.value.kind = AMQP_FIELD_KIND_I32;
-  e.value.value.i32 = value;
-  return e;
 }
 
 }  // namespace
@@ -76,35 +61,7 @@ bool Broker::connect() {
   }
   amqp_channel_open(c, kChannel);
   if (!rpc_ok(c, "channel.open")) return fail("channel");
-  auto exchange = [&](const char* name, const char* type) {
-    amqp_exchange_declare(c, kChannel, amqp_cstring_bytes(name), amqp_cstring_bytes(type), 0, 1,
-                          0, 0, amqp_empty_table);
-    return rpc_ok(c, "exchange.declare");
-  };
-  auto queue = [&](const char* name, amqp_table_t args) {
-    amqp_queue_declare(c, kChannel, amqp_cstring_bytes(name), 0, 1, 0, 0, args);
-    return rpc_ok(c, "queue.declare");
-  };
-  auto bind = [&](const char* queue_name, const char* exchange_name, const char* key) {
-    amqp_queue_bind(c, kChannel, amqp_cstring_bytes(queue_name), amqp_cstring_bytes(exchange_name),
-                    amqp_cstring_bytes(key), amqp_empty_table);
-    return rpc_ok(c, "queue.bind");
-  };
-  amqp_table_entry_t dlx[] = {text_arg("x-dead-letter-exchange", kDeadLetterExchange)};
-  amqp_table_t dlx_args{1, dlx};
-  // The archive makes every routing key routable (so `mandatory` returns only
-  // true misconfiguration) and keeps the latest events for operators.
-  amqp_table_entry_t archive[] = {int_arg("x-max-length", 100000)};
-  amqp_table_t archive_args{1, archive};
-  bool ok = exchange(settings_.exchange.c_str(), "topic") && exchange(kDeadLetterExchange, "fanout") &&
-            queue(kDeadLetterQueue, amqp_empty_table) && bind(kDeadLetterQueue, kDeadLetterExchange, "") &&
-            queue(kWaitlistQueue, dlx_args) &&
-            bind(kWaitlistQueue, settings_.exchange.c_str(), "seat.released") &&
-            queue(kNotificationsQueue, dlx_args) &&
-            bind(kNotificationsQueue, settings_.exchange.c_str(), "booking.*") &&
-            bind(kNotificationsQueue, settings_.exchange.c_str(), "waitlist.*") &&
-            queue(kArchiveQueue, archive_args) &&
-            bind(kArchiveQueue, settings_.exchange.c_str(), "#");
+  bool ok = declare_event_topology(c, settings_.exchange);
   if (!ok) return fail("topology");
   return true;
 }

@@ -7,16 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "cinema/amqp.h"
 #include "cinema/config.h"
 
 namespace cinema::worker {
-
-// Queues the worker declares (all durable, dead-lettering to kDeadLetterExchange).
-inline constexpr const char* kWaitlistQueue = "cinema.waitlist";            // seat.released
-inline constexpr const char* kNotificationsQueue = "cinema.notifications";  // booking.*, waitlist.*
-inline constexpr const char* kArchiveQueue = "cinema.archive";  // every event, bounded length
-inline constexpr const char* kDeadLetterExchange = "cinema.dlx";
-inline constexpr const char* kDeadLetterQueue = "cinema.dead";
 
 struct OutgoingMessage {
   std::string message_id;

@@ -15,6 +15,18 @@
 
 namespace cinema {
 
+// The event topology, declared (idempotently) by every connection that
+// publishes, so no event is ever published before its queues exist.
+inline constexpr const char* kWaitlistQueue = "cinema.waitlist";            // seat.released
+inline constexpr const char* kNotificationsQueue = "cinema.notifications";  // booking.*, waitlist.*
+inline constexpr const char* kArchiveQueue = "cinema.archive";  // every event, bounded length
+inline constexpr const char* kDeadLetterExchange = "cinema.dlx";
+inline constexpr const char* kDeadLetterQueue = "cinema.dead";
+
+// Declares exchanges, queues and bindings on channel 1 of `connection` (an
+// amqp_connection_state_t). False when a step fails.
+bool declare_event_topology(void* connection, const std::string& exchange);
+
 class Publisher {
  public:
   explicit Publisher(AmqpSettings settings);

@@ -1,0 +1,53 @@
+# Entry points; the work is done by scripts/ (see infra/README.md).
+#   make run    build and run the dev stack in the foreground (Ctrl-C stops it)
+#   make up     same, but return once it is up; make down stops it
+#   make test   unit tests, then integration tests against a fresh test stack
+#   make bench  throughput and latency figures (bench stack)
+SHELL := /bin/bash
+CLANG_FORMAT ?= clang-format
+
+.PHONY: help deps build unit run up down status test bench format clean distclean
+
+help:
+	@sed -n 's/^#   //p' Makefile
+	@echo "  also: deps build unit status format clean distclean"
+
+deps:
+	scripts/install-deps
+
+build: deps
+	scripts/build
+
+unit: build
+	ctest --test-dir build -L unit --output-on-failure
+
+run:
+	scripts/run
+
+up: build
+	scripts/stack --profile dev up
+	scripts/seed --profile dev
+
+down:
+	scripts/stack --profile dev down
+
+status:
+	-scripts/stack --profile dev status
+
+test: unit
+	scripts/test-integration
+
+bench: build
+	scripts/bench
+
+format:
+	@command -v $(CLANG_FORMAT) >/dev/null || { echo "clang-format not found (apt-get install clang-format)"; exit 1; }
+	find common functions tests \( -name '*.cpp' -o -name '*.h' \) -print0 | xargs -0 -r $(CLANG_FORMAT) -i
+
+clean:
+	rm -rf build
+
+# Also stops every local stack and deletes .run (databases included).
+distclean: clean
+	for p in dev test bench; do scripts/stack --profile $$p down --purge; done
+	rm -rf .run
