@@ -20,6 +20,28 @@ StatusOr<ShowInfo> load_bookable_show(Session& s, int64_t show_id) {
   return info;
 }
 
+std::vector<SeatCell> load_seat_cells(Session& s, int64_t show_id, PickRequest& pick) {
+  Rows hall = s.query(
+      "SELECT h.rows_count, h.cols_count FROM shows sh JOIN halls h ON h.id = sh.hall_id "
+      "WHERE sh.id = ?",
+      show_id);
+  if (hall->next()) {
+    pick.rows = hall->getInt("rows_count");
+    pick.cols = hall->getInt("cols_count");
+  }
+  Rows rs = s.query(
+      "SELECT ss.seat_id, se.grid_row, se.grid_col, se.seat_type, (ss.status = 'FREE' OR "
+      "(ss.status = 'HELD' AND ss.held_until <= NOW(3))) AS free FROM show_seats ss "
+      "JOIN seats se ON se.id = ss.seat_id WHERE ss.show_id = ?",
+      show_id);
+  std::vector<SeatCell> cells;
+  while (rs->next()) {
+    cells.push_back({rs->getInt64("seat_id"), rs->getInt("grid_row"), rs->getInt("grid_col"),
+                     get_string(*rs, "seat_type"), rs->getInt("free") == 1});
+  }
+  return cells;
+}
+
 void after_seat_change(Context& ctx, int64_t show_id, const std::vector<OutboxEvent>& events) {
   try {
     SeatMapCache(ctx.redis()).bump(show_id);

@@ -42,6 +42,27 @@ bool has_control_chars(std::string_view s) {
   });
 }
 
+std::optional<std::string> read_text(JsonBody& b, std::string_view field, bool required,
+                                     size_t min_chars, size_t max_chars) {
+  auto v = b.string(field, required, min_chars, max_chars * 4);
+  if (!v) return std::nullopt;
+  size_t n = utf8_length(*v);
+  if (n < min_chars || n > max_chars) {
+    b.add_error(std::string(field), "must be " + std::to_string(min_chars) + ".." +
+                                        std::to_string(max_chars) + " characters long");
+    return std::nullopt;
+  }
+  if (has_control_chars(*v)) {
+    b.add_error(std::string(field), "must not contain control characters");
+    return std::nullopt;
+  }
+  if (min_chars > 0 && v->find_first_not_of(' ') == std::string::npos) {
+    b.add_error(std::string(field), "must not be blank");
+    return std::nullopt;
+  }
+  return v;
+}
+
 StatusOr<JsonBody> read_json(const Request& req, std::initializer_list<std::string_view> allowed) {
   std::string type = req.header("content-type");
   std::transform(type.begin(), type.end(), type.begin(),

@@ -52,27 +52,6 @@ std::vector<int64_t> unavailable_seats(Session& s, int64_t show_id,
   return bad;
 }
 
-std::vector<SeatCell> load_cells(Session& s, int64_t show_id, PickRequest& pick) {
-  Rows hall = s.query(
-      "SELECT h.rows_count, h.cols_count FROM shows sh JOIN halls h ON h.id = sh.hall_id "
-      "WHERE sh.id = ?",
-      show_id);
-  if (hall->next()) {
-    pick.rows = hall->getInt("rows_count");
-    pick.cols = hall->getInt("cols_count");
-  }
-  Rows rs = s.query(
-      "SELECT ss.seat_id, se.grid_row, se.grid_col, se.seat_type, (ss.status = 'FREE' OR "
-      "(ss.status = 'HELD' AND ss.held_until <= NOW(3))) AS free FROM show_seats ss "
-      "JOIN seats se ON se.id = ss.seat_id WHERE ss.show_id = ?",
-      show_id);
-  std::vector<SeatCell> cells;
-  while (rs->next()) {
-    cells.push_back({rs->getInt64("seat_id"), rs->getInt("grid_row"), rs->getInt("grid_col"),
-                     get_string(*rs, "seat_type"), rs->getInt("free") == 1});
-  }
-  return cells;
-}
 
 Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const HoldRequest& hr) {
   return ctx.db().transaction([&](Session& s) -> Attempt {
@@ -85,7 +64,7 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const Hol
     std::vector<int64_t> ids = hr.seat_ids;
     if (ids.empty()) {
       PickRequest pick = hr.pick;
-      ids = pick_best_seats(load_cells(s, show_id, pick), pick);
+      ids = pick_best_seats(load_seat_cells(s, show_id, pick), pick);
       if (ids.empty()) {
         a.problem = conflict(hr.pick.together
                                  ? "No block of " + std::to_string(hr.pick.count) +

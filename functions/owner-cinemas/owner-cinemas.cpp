@@ -9,6 +9,7 @@
 
 #include "cinema/audit.h"
 #include "cinema/cache.h"
+#include "cinema/catalog_write.h"
 #include "cinema/clock.h"
 #include "cinema/json.h"
 #include "cinema/ownership.h"
@@ -17,7 +18,12 @@
 namespace cinema::owner_cinemas {
 namespace {
 
-constexpr int kErrRowIsReferenced = 1451;
+const DbErrorMapper map_db_error = [](int code, const std::string&) -> std::optional<Problem> {
+  if (code == kErrRowIsReferenced) {
+    return conflict("The cinema is still referenced by shows; delete them first");
+  }
+  return std::nullopt;
+};
 
 enum class Mode { kCreate, kReplace, kPatch };
 
@@ -26,11 +32,6 @@ struct CinemaFields {
   std::optional<std::string> city;
   std::optional<std::string> address;
   std::optional<std::string> timezone;
-};
-
-struct Written {
-  int64_t id = 0;
-  std::string json;
 };
 
 // "UTC", or IANA-style "Area/Location[/More]" ("Europe/Berlin", "Etc/GMT+3").
@@ -55,28 +56,6 @@ bool valid_timezone(const std::string& tz) {
   return segments >= 2 && std::isupper(static_cast<unsigned char>(tz[0]));
 }
 
-// A string of min..max characters (code points), no control characters, not blank.
-std::optional<std::string> text(JsonBody& b, std::string_view field, bool required,
-                                size_t min_chars, size_t max_chars) {
-  auto v = b.string(field, required, min_chars, max_chars * 4);
-  if (!v) return std::nullopt;
-  size_t n = utf8_length(*v);
-  if (n < min_chars || n > max_chars) {
-    b.add_error(std::string(field), "must be " + std::to_string(min_chars) + ".." +
-                                        std::to_string(max_chars) + " characters long");
-    return std::nullopt;
-  }
-  if (has_control_chars(*v)) {
-    b.add_error(std::string(field), "must not contain control characters");
-    return std::nullopt;
-  }
-  if (min_chars > 0 && v->find_first_not_of(' ') == std::string::npos) {
-    b.add_error(std::string(field), "must not be blank");
-    return std::nullopt;
-  }
-  return v;
-}
-
 StatusOr<CinemaFields> read_fields(const Request& req, Mode mode) {
   auto body = read_json(req, {"name", "city", "address", "timezone"});
   if (!body.ok()) return body.problem();
@@ -90,9 +69,9 @@ StatusOr<CinemaFields> read_fields(const Request& req, Mode mode) {
   bool all = mode == Mode::kReplace;
   bool base = mode != Mode::kPatch;
   CinemaFields f;
-  f.name = text(*body, "name", base, 1, 200);
-  f.city = text(*body, "city", base, 1, 100);
-  f.address = text(*body, "address", all, 0, 300);
+  f.name = read_text(*body, "name", base, 1, 200);
+  f.city = read_text(*body, "city", base, 1, 100);
+  f.address = read_text(*body, "address", all, 0, 300);
   f.timezone = body->string("timezone", all, 1, 64);
   if (f.timezone && !valid_timezone(*f.timezone)) {
     body->add_error("timezone", "must be \"UTC\" or an IANA zone name such as \"Europe/Berlin\"");
@@ -124,39 +103,25 @@ std::string cinema_json(Session& s, int64_t id) {
   return w.str();
 }
 
-// One catalogue write in one transaction. A row still referenced (a show
-// created concurrently) is a conflict; after a commit the catalogue cache
-// generation is bumped.
-StatusOr<Written> run_write(Context& ctx, const std::function<StatusOr<Written>(Session&)>& fn) {
-  std::optional<StatusOr<Written>> out;
-  try {
-    out.emplace(ctx.db().transaction(fn));
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() == kErrRowIsReferenced) {
-      return conflict("The cinema is still referenced by shows; delete them first");
-    }
-    throw;
-  }
-  if (out->ok()) {
-    CatalogCache(ctx.redis(), static_cast<int>(ctx.config().catalog_cache_ttl_s)).invalidate();
-  }
-  return std::move(*out);
-}
-
 Response create(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
   auto f = read_fields(req, Mode::kCreate);
   if (!f.ok()) return Response::problem(f.problem());
   // The caller becomes the owner, also when an ADMIN creates the cinema.
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    s.exec("INSERT INTO cinemas (owner_id, name, city, address, timezone) VALUES (?, ?, ?, ?, ?)",
-           user->id, *f->name, *f->city, f->address.value_or(""), f->timezone.value_or("UTC"));
-    int64_t id = s.last_insert_id();
-    std::string after = cinema_json(s, id);
-    write_audit(s, ctx, {user->id, user->role, "cinema.create", "cinema", id, std::nullopt, after});
-    return Written{id, after};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        s.exec(
+            "INSERT INTO cinemas (owner_id, name, city, address, timezone) VALUES (?, ?, ?, ?, ?)",
+            user->id, *f->name, *f->city, f->address.value_or(""), f->timezone.value_or("UTC"));
+        int64_t id = s.last_insert_id();
+        std::string after = cinema_json(s, id);
+        write_audit(s, ctx,
+                    {user->id, user->role, "cinema.create", "cinema", id, std::nullopt, after});
+        return Written{id, after};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   return Response::json(201, out->json)
       .with_header("Location", "/v1/cinemas/" + std::to_string(out->id));
@@ -169,18 +134,21 @@ Response update(const Request& req, Context& ctx) {
   if (!id.ok()) return Response::problem(id.problem());
   auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
   if (!f.ok()) return Response::problem(f.problem());
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    auto owner = authorize_owner(s, *user, Owned::kCinema, *id, /*lock=*/true);
-    if (!owner.ok()) return owner.problem();
-    std::string before = cinema_json(s, *id);
-    s.exec(
-        "UPDATE cinemas SET name = COALESCE(?, name), city = COALESCE(?, city), "
-        "address = COALESCE(?, address), timezone = COALESCE(?, timezone) WHERE id = ?",
-        f->name, f->city, f->address, f->timezone, *id);
-    std::string after = cinema_json(s, *id);
-    write_audit(s, ctx, {user->id, user->role, "cinema.update", "cinema", *id, before, after});
-    return Written{*id, after};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        auto owner = authorize_owner(s, *user, Owned::kCinema, *id, /*lock=*/true);
+        if (!owner.ok()) return owner.problem();
+        std::string before = cinema_json(s, *id);
+        s.exec(
+            "UPDATE cinemas SET name = COALESCE(?, name), city = COALESCE(?, city), "
+            "address = COALESCE(?, address), timezone = COALESCE(?, timezone) WHERE id = ?",
+            f->name, f->city, f->address, f->timezone, *id);
+        std::string after = cinema_json(s, *id);
+        write_audit(s, ctx, {user->id, user->role, "cinema.update", "cinema", *id, before, after});
+        return Written{*id, after};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   return Response::json(200, out->json);
 }
@@ -192,26 +160,30 @@ Response remove(const Request& req, Context& ctx) {
   if (!user.ok()) return Response::problem(user.problem());
   auto id = path_id(req, "cinema");
   if (!id.ok()) return Response::problem(id.problem());
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    auto owner = authorize_owner(s, *user, Owned::kCinema, *id, /*lock=*/true);
-    if (!owner.ok()) return owner.problem();
-    Rows shows = s.query(
-        "SELECT sh.id FROM shows sh JOIN halls h ON h.id = sh.hall_id WHERE h.cinema_id = ? "
-        "LIMIT 1 LOCK IN SHARE MODE",
-        *id);
-    if (shows->next()) {
-      return conflict(
-          "This cinema has shows; delete its shows first (a show with bookings cannot be "
-          "deleted)");
-    }
-    std::string before = cinema_json(s, *id);
-    s.exec("DELETE se FROM seats se JOIN halls h ON h.id = se.hall_id WHERE h.cinema_id = ?", *id);
-    s.exec("DELETE FROM halls WHERE cinema_id = ?", *id);
-    s.exec("DELETE FROM cinemas WHERE id = ?", *id);
-    write_audit(s, ctx,
-                {user->id, user->role, "cinema.delete", "cinema", *id, before, std::nullopt});
-    return Written{*id, ""};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        auto owner = authorize_owner(s, *user, Owned::kCinema, *id, /*lock=*/true);
+        if (!owner.ok()) return owner.problem();
+        Rows shows = s.query(
+            "SELECT sh.id FROM shows sh JOIN halls h ON h.id = sh.hall_id WHERE h.cinema_id = ? "
+            "LIMIT 1 LOCK IN SHARE MODE",
+            *id);
+        if (shows->next()) {
+          return conflict(
+              "This cinema has shows; delete its shows first (a show with bookings cannot be "
+              "deleted)");
+        }
+        std::string before = cinema_json(s, *id);
+        s.exec("DELETE se FROM seats se JOIN halls h ON h.id = se.hall_id WHERE h.cinema_id = ?",
+               *id);
+        s.exec("DELETE FROM halls WHERE cinema_id = ?", *id);
+        s.exec("DELETE FROM cinemas WHERE id = ?", *id);
+        write_audit(s, ctx,
+                    {user->id, user->role, "cinema.delete", "cinema", *id, before, std::nullopt});
+        return Written{*id, ""};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   return Response::no_content();
 }

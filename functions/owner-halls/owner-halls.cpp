@@ -8,6 +8,7 @@
 
 #include "cinema/audit.h"
 #include "cinema/cache.h"
+#include "cinema/catalog_write.h"
 #include "cinema/json.h"
 #include "cinema/ownership.h"
 #include "cinema/validate.h"
@@ -16,7 +17,13 @@
 namespace cinema::owner_halls {
 namespace {
 
-constexpr int kErrRowIsReferenced = 1451;
+const DbErrorMapper map_db_error = [](int code, const std::string&) -> std::optional<Problem> {
+  if (code == kErrDuplicateKey) return conflict("This cinema already has a hall with this name");
+  if (code == kErrRowIsReferenced) {
+    return conflict("The hall's seats are used by shows; delete those shows first");
+  }
+  return std::nullopt;
+};
 
 enum class Mode { kCreate, kReplace, kPatch };
 
@@ -34,33 +41,6 @@ struct Hall {
   int cols = 0;
   int64_t seat_count = 0;  // active seats: what a new show would offer
 };
-
-struct Written {
-  int64_t id = 0;
-  std::string json;
-};
-
-// A string of min..max characters (code points), no control characters, not blank.
-std::optional<std::string> text(JsonBody& b, std::string_view field, bool required,
-                                size_t min_chars, size_t max_chars) {
-  auto v = b.string(field, required, min_chars, max_chars * 4);
-  if (!v) return std::nullopt;
-  size_t n = utf8_length(*v);
-  if (n < min_chars || n > max_chars) {
-    b.add_error(std::string(field), "must be " + std::to_string(min_chars) + ".." +
-                                        std::to_string(max_chars) + " characters long");
-    return std::nullopt;
-  }
-  if (has_control_chars(*v)) {
-    b.add_error(std::string(field), "must not contain control characters");
-    return std::nullopt;
-  }
-  if (min_chars > 0 && v->find_first_not_of(' ') == std::string::npos) {
-    b.add_error(std::string(field), "must not be blank");
-    return std::nullopt;
-  }
-  return v;
-}
 
 // The seat grid from either `layout` or `rows` + `cols`; nullopt when absent or invalid.
 std::optional<HallGrid> read_grid(JsonBody& b, bool required) {
@@ -105,7 +85,7 @@ StatusOr<HallFields> read_fields(const Request& req, Mode mode) {
   if (mode == Mode::kCreate) {
     f.cinema_id = body->integer("cinema_id", true, 1, INT64_MAX);
   }
-  f.name = text(*body, "name", required, 1, 100);
+  f.name = read_text(*body, "name", required, 1, 100);
   f.grid = read_grid(*body, required);
   if (auto st = body->finish(); !st.ok()) return st.problem();
   return f;
@@ -184,43 +164,25 @@ bool has_shows(Session& s, int64_t hall_id) {
   return rs->next();
 }
 
-// One catalogue write in one transaction; after a commit the catalogue cache
-// generation is bumped.
-StatusOr<Written> run_write(Context& ctx, const std::function<StatusOr<Written>(Session&)>& fn) {
-  std::optional<StatusOr<Written>> out;
-  try {
-    out.emplace(ctx.db().transaction(fn));
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() == kErrDuplicateKey) {
-      return conflict("This cinema already has a hall with this name");
-    }
-    if (e.getErrorCode() == kErrRowIsReferenced) {
-      return conflict("The hall's seats are used by shows; delete those shows first");
-    }
-    throw;
-  }
-  if (out->ok()) {
-    CatalogCache(ctx.redis(), static_cast<int>(ctx.config().catalog_cache_ttl_s)).invalidate();
-  }
-  return std::move(*out);
-}
-
 Response create(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
   auto f = read_fields(req, Mode::kCreate);
   if (!f.ok()) return Response::problem(f.problem());
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    auto owner = authorize_owner(s, *user, Owned::kCinema, *f->cinema_id, /*lock=*/true);
-    if (!owner.ok()) return owner.problem();
-    s.exec("INSERT INTO halls (cinema_id, name, rows_count, cols_count) VALUES (?, ?, ?, ?)",
-           *f->cinema_id, *f->name, f->grid->rows, f->grid->cols);
-    int64_t id = s.last_insert_id();
-    insert_seats(s, id, *f->grid);
-    std::string after = hall_json(s, id);
-    write_audit(s, ctx, {user->id, user->role, "hall.create", "hall", id, std::nullopt, after});
-    return Written{id, after};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        auto owner = authorize_owner(s, *user, Owned::kCinema, *f->cinema_id, /*lock=*/true);
+        if (!owner.ok()) return owner.problem();
+        s.exec("INSERT INTO halls (cinema_id, name, rows_count, cols_count) VALUES (?, ?, ?, ?)",
+               *f->cinema_id, *f->name, f->grid->rows, f->grid->cols);
+        int64_t id = s.last_insert_id();
+        insert_seats(s, id, *f->grid);
+        std::string after = hall_json(s, id);
+        write_audit(s, ctx, {user->id, user->role, "hall.create", "hall", id, std::nullopt, after});
+        return Written{id, after};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   return Response::json(201, out->json)
       .with_header("Location", "/v1/halls/" + std::to_string(out->id));
@@ -233,32 +195,35 @@ Response update(const Request& req, Context& ctx) {
   if (!id.ok()) return Response::problem(id.problem());
   auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
   if (!f.ok()) return Response::problem(f.problem());
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    auto owner = authorize_owner(s, *user, Owned::kHall, *id, /*lock=*/true);
-    if (!owner.ok()) return owner.problem();
-    auto hall = load_hall(s, *id);
-    if (!hall) return not_found("No such hall");
-    std::string before = to_json(*hall);
-    if (f->grid && !same_seats(s, *hall, *f->grid)) {
-      // show_seats point at these seat rows: replacing them under a show would
-      // rewrite (or orphan) seats that were offered, held or sold.
-      if (has_shows(s, *id)) {
-        return conflict(
-            "This hall has shows, so its seat layout cannot be replaced: existing shows keep "
-            "the seats materialised when they were created. Change single seats via "
-            "/v1/seats (that applies to shows created afterwards), delete the shows, or create "
-            "a new hall");
-      }
-      s.exec("DELETE FROM seats WHERE hall_id = ?", *id);
-      insert_seats(s, *id, *f->grid);
-      s.exec("UPDATE halls SET rows_count = ?, cols_count = ? WHERE id = ?", f->grid->rows,
-             f->grid->cols, *id);
-    }
-    if (f->name) s.exec("UPDATE halls SET name = ? WHERE id = ?", *f->name, *id);
-    std::string after = hall_json(s, *id);
-    write_audit(s, ctx, {user->id, user->role, "hall.update", "hall", *id, before, after});
-    return Written{*id, after};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        auto owner = authorize_owner(s, *user, Owned::kHall, *id, /*lock=*/true);
+        if (!owner.ok()) return owner.problem();
+        auto hall = load_hall(s, *id);
+        if (!hall) return not_found("No such hall");
+        std::string before = to_json(*hall);
+        if (f->grid && !same_seats(s, *hall, *f->grid)) {
+          // show_seats point at these seat rows: replacing them under a show would
+          // rewrite (or orphan) seats that were offered, held or sold.
+          if (has_shows(s, *id)) {
+            return conflict(
+                "This hall has shows, so its seat layout cannot be replaced: existing shows keep "
+                "the seats materialised when they were created. Change single seats via "
+                "/v1/seats (that applies to shows created afterwards), delete the shows, or create "
+                "a new hall");
+          }
+          s.exec("DELETE FROM seats WHERE hall_id = ?", *id);
+          insert_seats(s, *id, *f->grid);
+          s.exec("UPDATE halls SET rows_count = ?, cols_count = ? WHERE id = ?", f->grid->rows,
+                 f->grid->cols, *id);
+        }
+        if (f->name) s.exec("UPDATE halls SET name = ? WHERE id = ?", *f->name, *id);
+        std::string after = hall_json(s, *id);
+        write_audit(s, ctx, {user->id, user->role, "hall.update", "hall", *id, before, after});
+        return Written{*id, after};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   return Response::json(200, out->json);
 }
@@ -268,20 +233,24 @@ Response remove(const Request& req, Context& ctx) {
   if (!user.ok()) return Response::problem(user.problem());
   auto id = path_id(req, "hall");
   if (!id.ok()) return Response::problem(id.problem());
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    auto owner = authorize_owner(s, *user, Owned::kHall, *id, /*lock=*/true);
-    if (!owner.ok()) return owner.problem();
-    if (has_shows(s, *id)) {
-      return conflict(
-          "This hall has shows; delete its shows first (a show with bookings cannot be "
-          "deleted)");
-    }
-    std::string before = hall_json(s, *id);
-    s.exec("DELETE FROM seats WHERE hall_id = ?", *id);
-    s.exec("DELETE FROM halls WHERE id = ?", *id);
-    write_audit(s, ctx, {user->id, user->role, "hall.delete", "hall", *id, before, std::nullopt});
-    return Written{*id, ""};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        auto owner = authorize_owner(s, *user, Owned::kHall, *id, /*lock=*/true);
+        if (!owner.ok()) return owner.problem();
+        if (has_shows(s, *id)) {
+          return conflict(
+              "This hall has shows; delete its shows first (a show with bookings cannot be "
+              "deleted)");
+        }
+        std::string before = hall_json(s, *id);
+        s.exec("DELETE FROM seats WHERE hall_id = ?", *id);
+        s.exec("DELETE FROM halls WHERE id = ?", *id);
+        write_audit(s, ctx,
+                    {user->id, user->role, "hall.delete", "hall", *id, before, std::nullopt});
+        return Written{*id, ""};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   return Response::no_content();
 }

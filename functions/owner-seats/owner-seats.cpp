@@ -8,6 +8,7 @@
 
 #include "cinema/audit.h"
 #include "cinema/cache.h"
+#include "cinema/catalog_write.h"
 #include "cinema/json.h"
 #include "cinema/ownership.h"
 #include "cinema/validate.h"
@@ -21,7 +22,21 @@
 namespace cinema::owner_seats {
 namespace {
 
-constexpr int kErrRowIsReferenced = 1451;
+const DbErrorMapper map_db_error = [](int code, const std::string& what) -> std::optional<Problem> {
+  if (code == kErrDuplicateKey) {
+    if (what.find("uq_seats_grid") != std::string::npos) {
+      return conflict("Another seat of this hall is already at this grid_row and grid_col");
+    }
+    return conflict("Another seat of this hall already has this row_label and number");
+  }
+  if (code == kErrRowIsReferenced) {
+    return conflict(
+        "The seat is part of existing shows; deactivate it instead with "
+        "PATCH {\"active\":false}");
+  }
+  return std::nullopt;
+};
+
 constexpr int kMaxGrid = 100;
 
 enum class Mode { kCreate, kReplace, kPatch };
@@ -36,11 +51,6 @@ struct SeatFields {
   std::optional<bool> active;
 
   bool relabels() const { return row_label || number || grid_row || grid_col; }
-};
-
-struct Written {
-  int64_t id = 0;
-  std::string json;
 };
 
 bool valid_row_label(const std::string& s) {
@@ -130,50 +140,27 @@ void fit_grid(Session& s, int64_t hall_id, int64_t grid_row, int64_t grid_col) {
       grid_row, grid_col, hall_id);
 }
 
-// One catalogue write in one transaction; after a commit the catalogue cache
-// generation is bumped.
-StatusOr<Written> run_write(Context& ctx, const std::function<StatusOr<Written>(Session&)>& fn) {
-  std::optional<StatusOr<Written>> out;
-  try {
-    out.emplace(ctx.db().transaction(fn));
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() == kErrDuplicateKey) {
-      if (std::string(e.what()).find("uq_seats_grid") != std::string::npos) {
-        return conflict("Another seat of this hall is already at this grid_row and grid_col");
-      }
-      return conflict("Another seat of this hall already has this row_label and number");
-    }
-    if (e.getErrorCode() == kErrRowIsReferenced) {
-      return conflict(
-          "The seat is part of existing shows; deactivate it instead with "
-          "PATCH {\"active\":false}");
-    }
-    throw;
-  }
-  if (out->ok()) {
-    CatalogCache(ctx.redis(), static_cast<int>(ctx.config().catalog_cache_ttl_s)).invalidate();
-  }
-  return std::move(*out);
-}
-
 Response create(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
   auto f = read_fields(req, Mode::kCreate);
   if (!f.ok()) return Response::problem(f.problem());
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    auto owner = authorize_owner(s, *user, Owned::kHall, *f->hall_id, /*lock=*/true);
-    if (!owner.ok()) return owner.problem();
-    s.exec(
-        "INSERT INTO seats (hall_id, row_label, number, grid_row, grid_col, seat_type) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        *f->hall_id, *f->row_label, *f->number, *f->grid_row, *f->grid_col, *f->seat_type);
-    int64_t id = s.last_insert_id();
-    fit_grid(s, *f->hall_id, *f->grid_row, *f->grid_col);
-    std::string after = seat_json(s, id);
-    write_audit(s, ctx, {user->id, user->role, "seat.create", "seat", id, std::nullopt, after});
-    return Written{id, after};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        auto owner = authorize_owner(s, *user, Owned::kHall, *f->hall_id, /*lock=*/true);
+        if (!owner.ok()) return owner.problem();
+        s.exec(
+            "INSERT INTO seats (hall_id, row_label, number, grid_row, grid_col, seat_type) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            *f->hall_id, *f->row_label, *f->number, *f->grid_row, *f->grid_col, *f->seat_type);
+        int64_t id = s.last_insert_id();
+        fit_grid(s, *f->hall_id, *f->grid_row, *f->grid_col);
+        std::string after = seat_json(s, id);
+        write_audit(s, ctx, {user->id, user->role, "seat.create", "seat", id, std::nullopt, after});
+        return Written{id, after};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   return Response::json(201, out->json)
       .with_header("Location", "/v1/seats/" + std::to_string(out->id));
@@ -186,38 +173,42 @@ Response update(const Request& req, Context& ctx) {
   if (!id.ok()) return Response::problem(id.problem());
   auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
   if (!f.ok()) return Response::problem(f.problem());
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    auto owner = authorize_owner(s, *user, Owned::kSeat, *id, /*lock=*/true);
-    if (!owner.ok()) return owner.problem();
-    Rows cur = s.query(
-        "SELECT hall_id, row_label, number, grid_row, grid_col FROM seats WHERE id = ? FOR UPDATE",
-        *id);
-    if (!cur->next()) return not_found("No such seat");
-    int64_t hall_id = cur->getInt64("hall_id");
-    bool moved = (f->row_label && *f->row_label != get_string(*cur, "row_label")) ||
-                 (f->number && *f->number != cur->getInt("number")) ||
-                 (f->grid_row && *f->grid_row != cur->getInt("grid_row")) ||
-                 (f->grid_col && *f->grid_col != cur->getInt("grid_col"));
-    if (moved && used_by_shows(s, *id)) {
-      return conflict(
-          "The seat is part of existing shows, so its row_label, number and grid position "
-          "cannot change (that would rewrite those shows' seat maps and tickets). Deactivate "
-          "it and add a new seat instead; both apply to shows created afterwards");
-    }
-    std::string before = seat_json(s, *id);
-    // seat_type and active reach only shows created afterwards (see the top of this file).
-    s.exec(
-        "UPDATE seats SET seat_type = COALESCE(?, seat_type), active = COALESCE(?, active), "
-        "row_label = COALESCE(?, row_label), number = COALESCE(?, number), "
-        "grid_row = COALESCE(?, grid_row), grid_col = COALESCE(?, grid_col) WHERE id = ?",
-        f->seat_type, f->active, f->row_label, f->number, f->grid_row, f->grid_col, *id);
-    if (f->grid_row || f->grid_col) {
-      fit_grid(s, hall_id, f->grid_row.value_or(1), f->grid_col.value_or(1));
-    }
-    std::string after = seat_json(s, *id);
-    write_audit(s, ctx, {user->id, user->role, "seat.update", "seat", *id, before, after});
-    return Written{*id, after};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        auto owner = authorize_owner(s, *user, Owned::kSeat, *id, /*lock=*/true);
+        if (!owner.ok()) return owner.problem();
+        Rows cur = s.query(
+            "SELECT hall_id, row_label, number, grid_row, grid_col FROM seats WHERE id = ? FOR "
+            "UPDATE",
+            *id);
+        if (!cur->next()) return not_found("No such seat");
+        int64_t hall_id = cur->getInt64("hall_id");
+        bool moved = (f->row_label && *f->row_label != get_string(*cur, "row_label")) ||
+                     (f->number && *f->number != cur->getInt("number")) ||
+                     (f->grid_row && *f->grid_row != cur->getInt("grid_row")) ||
+                     (f->grid_col && *f->grid_col != cur->getInt("grid_col"));
+        if (moved && used_by_shows(s, *id)) {
+          return conflict(
+              "The seat is part of existing shows, so its row_label, number and grid position "
+              "cannot change (that would rewrite those shows' seat maps and tickets). Deactivate "
+              "it and add a new seat instead; both apply to shows created afterwards");
+        }
+        std::string before = seat_json(s, *id);
+        // seat_type and active reach only shows created afterwards (see the top of this file).
+        s.exec(
+            "UPDATE seats SET seat_type = COALESCE(?, seat_type), active = COALESCE(?, active), "
+            "row_label = COALESCE(?, row_label), number = COALESCE(?, number), "
+            "grid_row = COALESCE(?, grid_row), grid_col = COALESCE(?, grid_col) WHERE id = ?",
+            f->seat_type, f->active, f->row_label, f->number, f->grid_row, f->grid_col, *id);
+        if (f->grid_row || f->grid_col) {
+          fit_grid(s, hall_id, f->grid_row.value_or(1), f->grid_col.value_or(1));
+        }
+        std::string after = seat_json(s, *id);
+        write_audit(s, ctx, {user->id, user->role, "seat.update", "seat", *id, before, after});
+        return Written{*id, after};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   return Response::json(200, out->json);
 }
@@ -227,19 +218,23 @@ Response remove(const Request& req, Context& ctx) {
   if (!user.ok()) return Response::problem(user.problem());
   auto id = path_id(req, "seat");
   if (!id.ok()) return Response::problem(id.problem());
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    auto owner = authorize_owner(s, *user, Owned::kSeat, *id, /*lock=*/true);
-    if (!owner.ok()) return owner.problem();
-    if (used_by_shows(s, *id)) {
-      return conflict(
-          "The seat is part of existing shows and cannot be deleted; deactivate it instead "
-          "with PATCH {\"active\":false} (applies to shows created afterwards)");
-    }
-    std::string before = seat_json(s, *id);
-    s.exec("DELETE FROM seats WHERE id = ?", *id);
-    write_audit(s, ctx, {user->id, user->role, "seat.delete", "seat", *id, before, std::nullopt});
-    return Written{*id, ""};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        auto owner = authorize_owner(s, *user, Owned::kSeat, *id, /*lock=*/true);
+        if (!owner.ok()) return owner.problem();
+        if (used_by_shows(s, *id)) {
+          return conflict(
+              "The seat is part of existing shows and cannot be deleted; deactivate it instead "
+              "with PATCH {\"active\":false} (applies to shows created afterwards)");
+        }
+        std::string before = seat_json(s, *id);
+        s.exec("DELETE FROM seats WHERE id = ?", *id);
+        write_audit(s, ctx,
+                    {user->id, user->role, "seat.delete", "seat", *id, before, std::nullopt});
+        return Written{*id, ""};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   return Response::no_content();
 }

@@ -8,6 +8,7 @@
 
 #include "cinema/audit.h"
 #include "cinema/cache.h"
+#include "cinema/catalog_write.h"
 #include "cinema/clock.h"
 #include "cinema/json.h"
 #include "cinema/ownership.h"
@@ -16,7 +17,12 @@
 namespace cinema::owner_shows {
 namespace {
 
-constexpr int kErrRowIsReferenced = 1451;
+const DbErrorMapper map_db_error = [](int code, const std::string&) -> std::optional<Problem> {
+  if (code == kErrRowIsReferenced) {
+    return conflict("The show is still referenced by bookings; it cannot be deleted");
+  }
+  return std::nullopt;
+};
 
 struct Show {
   int64_t id = 0;
@@ -29,11 +35,6 @@ struct Show {
   std::string currency;
   std::string status;
   int64_t seat_count = 0;
-};
-
-struct Written {
-  int64_t id = 0;
-  std::string json;
 };
 
 // Reads that decide something use LOCK IN SHARE MODE: authorize_owner's first
@@ -120,22 +121,6 @@ constexpr const char* kPriceExpr =
     "(? * CASE se.seat_type WHEN 'VIP' THEN ? WHEN 'ACCESSIBLE' THEN ? WHEN 'COMPANION' THEN ? "
     "ELSE 100 END) DIV 100";
 
-StatusOr<Written> run_write(Context& ctx, const std::function<StatusOr<Written>(Session&)>& fn) {
-  std::optional<StatusOr<Written>> out;
-  try {
-    out.emplace(ctx.db().transaction(fn));
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() == kErrRowIsReferenced) {
-      return conflict("The show is still referenced by bookings; it cannot be deleted");
-    }
-    throw;
-  }
-  if (out->ok()) {
-    CatalogCache(ctx.redis(), static_cast<int>(ctx.config().catalog_cache_ttl_s)).invalidate();
-  }
-  return std::move(*out);
-}
-
 Response create(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
@@ -145,33 +130,37 @@ Response create(const Request& req, Context& ctx) {
     return Response::problem(st.problem());
   }
   const Config& cfg = ctx.config();
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    // Locking the hall's cinema serialises show creation per cinema, so the
-    // overlap check below cannot race another insert into this hall.
-    auto owner = authorize_owner(s, *user, Owned::kHall, *f->hall_id, /*lock=*/true);
-    if (!owner.ok()) return owner.problem();
-    if (auto other = clashing_show(s, *f->hall_id, *f->starts_at, *f->ends_at, 0)) {
-      return clash(*other);
-    }
-    Rows active = s.query(
-        "SELECT COUNT(*) AS n FROM seats WHERE hall_id = ? AND active = 1 LOCK IN SHARE MODE",
-        *f->hall_id);
-    if (!active->next() || active->getInt64("n") == 0) {
-      return conflict("The hall has no active seats; add or activate seats before scheduling");
-    }
-    s.exec(
-        "INSERT INTO shows (hall_id, title, starts_at, ends_at, base_price_cents, currency) "
-        "VALUES (?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?)",
-        *f->hall_id, *f->title, *f->starts_at, *f->ends_at, *f->base_price_cents, *f->currency);
-    int64_t id = s.last_insert_id();
-    s.exec(std::string("INSERT INTO show_seats (show_id, seat_id, price_cents) SELECT ?, se.id, ") +
-               kPriceExpr + " FROM seats se WHERE se.hall_id = ? AND se.active = 1",
-           id, *f->base_price_cents, cfg.price_vip_percent, cfg.price_accessible_percent,
-           cfg.price_companion_percent, *f->hall_id);
-    std::string after = show_json(s, id);
-    write_audit(s, ctx, {user->id, user->role, "show.create", "show", id, std::nullopt, after});
-    return Written{id, after};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        // Locking the hall's cinema serialises show creation per cinema, so the
+        // overlap check below cannot race another insert into this hall.
+        auto owner = authorize_owner(s, *user, Owned::kHall, *f->hall_id, /*lock=*/true);
+        if (!owner.ok()) return owner.problem();
+        if (auto other = clashing_show(s, *f->hall_id, *f->starts_at, *f->ends_at, 0)) {
+          return clash(*other);
+        }
+        Rows active = s.query(
+            "SELECT COUNT(*) AS n FROM seats WHERE hall_id = ? AND active = 1 LOCK IN SHARE MODE",
+            *f->hall_id);
+        if (!active->next() || active->getInt64("n") == 0) {
+          return conflict("The hall has no active seats; add or activate seats before scheduling");
+        }
+        s.exec(
+            "INSERT INTO shows (hall_id, title, starts_at, ends_at, base_price_cents, currency) "
+            "VALUES (?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?)",
+            *f->hall_id, *f->title, *f->starts_at, *f->ends_at, *f->base_price_cents, *f->currency);
+        int64_t id = s.last_insert_id();
+        s.exec(std::string(
+                   "INSERT INTO show_seats (show_id, seat_id, price_cents) SELECT ?, se.id, ") +
+                   kPriceExpr + " FROM seats se WHERE se.hall_id = ? AND se.active = 1",
+               id, *f->base_price_cents, cfg.price_vip_percent, cfg.price_accessible_percent,
+               cfg.price_companion_percent, *f->hall_id);
+        std::string after = show_json(s, id);
+        write_audit(s, ctx, {user->id, user->role, "show.create", "show", id, std::nullopt, after});
+        return Written{id, after};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   return Response::json(201, out->json)
       .with_header("Location", "/v1/shows/" + std::to_string(out->id));
@@ -186,56 +175,59 @@ Response update(const Request& req, Context& ctx) {
   if (!f.ok()) return Response::problem(f.problem());
   const Config& cfg = ctx.config();
   const int64_t now = ctx.clock().now_s();
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    auto owner = authorize_owner(s, *user, Owned::kShow, *id, /*lock=*/true);
-    if (!owner.ok()) return owner.problem();
-    auto show = load_show(s, *id);
-    if (!show) return not_found("No such show");
-    if (show->status == "CANCELLED") return conflict("A cancelled show cannot be edited");
-    Show next = *show;
-    next.title = f->title.value_or(show->title);
-    next.starts_at = f->starts_at.value_or(show->starts_at);
-    next.ends_at = f->ends_at.value_or(show->ends_at);
-    next.base_price_cents = f->base_price_cents.value_or(show->base_price_cents);
-    next.currency = f->currency.value_or(show->currency);
-    // Unchanged times are not re-checked, so a running show can still be
-    // renamed, and its end moved without its (past) start counting as new.
-    if (next.starts_at != show->starts_at || next.ends_at != show->ends_at) {
-      int64_t earliest = next.starts_at != show->starts_at ? now : INT64_MIN;
-      if (auto st = check_window(next.starts_at, next.ends_at, earliest); !st.ok()) {
-        return st.problem();
-      }
-      if (auto other = clashing_show(s, show->hall_id, next.starts_at, next.ends_at, *id)) {
-        return clash(*other);
-      }
-    }
-    bool repriced =
-        next.base_price_cents != show->base_price_cents || next.currency != show->currency;
-    // Held and sold seats carry the price fixed at hold time; recomputing
-    // under them would make totals disagree with seat prices.
-    if (repriced && lock_taken_seats(s, *id) > 0) {
-      return conflict(
-          "Seats of this show are held or reserved, so its price and currency cannot change");
-    }
-    std::string before = to_json(*show);
-    s.exec(
-        "UPDATE shows SET title = ?, starts_at = FROM_UNIXTIME(?), ends_at = FROM_UNIXTIME(?), "
-        "base_price_cents = ?, currency = ?, seat_version = seat_version + ? WHERE id = ?",
-        next.title, next.starts_at, next.ends_at, next.base_price_cents, next.currency,
-        repriced ? 1 : 0, *id);
-    if (repriced) {
-      // Prices follow the seats' current types (a type change made after the
-      // show was created is picked up here).
-      s.exec(std::string("UPDATE show_seats ss JOIN seats se ON se.id = ss.seat_id SET "
-                         "ss.price_cents = ") +
-                 kPriceExpr + " WHERE ss.show_id = ?",
-             next.base_price_cents, cfg.price_vip_percent, cfg.price_accessible_percent,
-             cfg.price_companion_percent, *id);
-    }
-    std::string after = show_json(s, *id);
-    write_audit(s, ctx, {user->id, user->role, "show.update", "show", *id, before, after});
-    return Written{*id, after};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        auto owner = authorize_owner(s, *user, Owned::kShow, *id, /*lock=*/true);
+        if (!owner.ok()) return owner.problem();
+        auto show = load_show(s, *id);
+        if (!show) return not_found("No such show");
+        if (show->status == "CANCELLED") return conflict("A cancelled show cannot be edited");
+        Show next = *show;
+        next.title = f->title.value_or(show->title);
+        next.starts_at = f->starts_at.value_or(show->starts_at);
+        next.ends_at = f->ends_at.value_or(show->ends_at);
+        next.base_price_cents = f->base_price_cents.value_or(show->base_price_cents);
+        next.currency = f->currency.value_or(show->currency);
+        // Unchanged times are not re-checked, so a running show can still be
+        // renamed, and its end moved without its (past) start counting as new.
+        if (next.starts_at != show->starts_at || next.ends_at != show->ends_at) {
+          int64_t earliest = next.starts_at != show->starts_at ? now : INT64_MIN;
+          if (auto st = check_window(next.starts_at, next.ends_at, earliest); !st.ok()) {
+            return st.problem();
+          }
+          if (auto other = clashing_show(s, show->hall_id, next.starts_at, next.ends_at, *id)) {
+            return clash(*other);
+          }
+        }
+        bool repriced =
+            next.base_price_cents != show->base_price_cents || next.currency != show->currency;
+        // Held and sold seats carry the price fixed at hold time; recomputing
+        // under them would make totals disagree with seat prices.
+        if (repriced && lock_taken_seats(s, *id) > 0) {
+          return conflict(
+              "Seats of this show are held or reserved, so its price and currency cannot change");
+        }
+        std::string before = to_json(*show);
+        s.exec(
+            "UPDATE shows SET title = ?, starts_at = FROM_UNIXTIME(?), ends_at = FROM_UNIXTIME(?), "
+            "base_price_cents = ?, currency = ?, seat_version = seat_version + ? WHERE id = ?",
+            next.title, next.starts_at, next.ends_at, next.base_price_cents, next.currency,
+            repriced ? 1 : 0, *id);
+        if (repriced) {
+          // Prices follow the seats' current types (a type change made after the
+          // show was created is picked up here).
+          s.exec(std::string("UPDATE show_seats ss JOIN seats se ON se.id = ss.seat_id SET "
+                             "ss.price_cents = ") +
+                     kPriceExpr + " WHERE ss.show_id = ?",
+                 next.base_price_cents, cfg.price_vip_percent, cfg.price_accessible_percent,
+                 cfg.price_companion_percent, *id);
+        }
+        std::string after = show_json(s, *id);
+        write_audit(s, ctx, {user->id, user->role, "show.update", "show", *id, before, after});
+        return Written{*id, after};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   // Cached seat maps carry prices; a new version makes them unreachable.
   SeatMapCache(ctx.redis()).bump(*id);
@@ -249,36 +241,40 @@ Response remove(const Request& req, Context& ctx) {
   if (!user.ok()) return Response::problem(user.problem());
   auto id = path_id(req, "show");
   if (!id.ok()) return Response::problem(id.problem());
-  auto out = run_write(ctx, [&](Session& s) -> StatusOr<Written> {
-    auto owner = authorize_owner(s, *user, Owned::kShow, *id, /*lock=*/true);
-    if (!owner.ok()) return owner.problem();
-    Rows booked =
-        s.query("SELECT id FROM reservations WHERE show_id = ? LIMIT 1 LOCK IN SHARE MODE", *id);
-    if (booked->next()) {
-      return conflict(
-          "This show has reservations, so it cannot be deleted; shows with bookings are not "
-          "cascade-cancelled");
-    }
-    if (lock_taken_seats(s, *id) > 0) {
-      return conflict(
-          "Seats of this show are held or reserved, so it cannot be deleted; try again once "
-          "the holds have expired");
-    }
-    Rows waiting = s.query(
-        "SELECT id FROM waitlist_entries WHERE show_id = ? AND status IN ('WAITING','OFFERED') "
-        "LIMIT 1 LOCK IN SHARE MODE",
-        *id);
-    if (waiting->next()) {
-      return conflict("People are on this show's waiting list, so it cannot be deleted");
-    }
-    std::string before = show_json(s, *id);
-    s.exec("DELETE FROM holds WHERE show_id = ?", *id);  // released or expired ones only
-    s.exec("DELETE FROM waitlist_entries WHERE show_id = ?", *id);
-    s.exec("DELETE FROM show_seats WHERE show_id = ?", *id);
-    s.exec("DELETE FROM shows WHERE id = ?", *id);
-    write_audit(s, ctx, {user->id, user->role, "show.delete", "show", *id, before, std::nullopt});
-    return Written{*id, ""};
-  });
+  auto out = write_catalog(
+      ctx,
+      [&](Session& s) -> StatusOr<Written> {
+        auto owner = authorize_owner(s, *user, Owned::kShow, *id, /*lock=*/true);
+        if (!owner.ok()) return owner.problem();
+        Rows booked = s.query(
+            "SELECT id FROM reservations WHERE show_id = ? LIMIT 1 LOCK IN SHARE MODE", *id);
+        if (booked->next()) {
+          return conflict(
+              "This show has reservations, so it cannot be deleted; shows with bookings are not "
+              "cascade-cancelled");
+        }
+        if (lock_taken_seats(s, *id) > 0) {
+          return conflict(
+              "Seats of this show are held or reserved, so it cannot be deleted; try again once "
+              "the holds have expired");
+        }
+        Rows waiting = s.query(
+            "SELECT id FROM waitlist_entries WHERE show_id = ? AND status IN ('WAITING','OFFERED') "
+            "LIMIT 1 LOCK IN SHARE MODE",
+            *id);
+        if (waiting->next()) {
+          return conflict("People are on this show's waiting list, so it cannot be deleted");
+        }
+        std::string before = show_json(s, *id);
+        s.exec("DELETE FROM holds WHERE show_id = ?", *id);  // released or expired ones only
+        s.exec("DELETE FROM waitlist_entries WHERE show_id = ?", *id);
+        s.exec("DELETE FROM show_seats WHERE show_id = ?", *id);
+        s.exec("DELETE FROM shows WHERE id = ?", *id);
+        write_audit(s, ctx,
+                    {user->id, user->role, "show.delete", "show", *id, before, std::nullopt});
+        return Written{*id, ""};
+      },
+      map_db_error);
   if (!out.ok()) return Response::problem(out.problem());
   SeatMapCache(ctx.redis()).bump(*id);  // no cached map of a deleted show is served
   return Response::no_content();

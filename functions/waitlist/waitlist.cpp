@@ -38,24 +38,7 @@ bool satisfiable_now(Session& s, int64_t show_id, int seats, bool together) {
   PickRequest pick;
   pick.count = seats;
   pick.together = together;
-  Rows hall = s.query(
-      "SELECT h.rows_count, h.cols_count FROM shows sh JOIN halls h ON h.id = sh.hall_id "
-      "WHERE sh.id = ?",
-      show_id);
-  if (hall->next()) {
-    pick.rows = hall->getInt("rows_count");
-    pick.cols = hall->getInt("cols_count");
-  }
-  Rows rs = s.query(
-      "SELECT ss.seat_id, se.grid_row, se.grid_col, se.seat_type, (ss.status = 'FREE' OR "
-      "(ss.status = 'HELD' AND ss.held_until <= NOW(3))) AS free FROM show_seats ss "
-      "JOIN seats se ON se.id = ss.seat_id WHERE ss.show_id = ?",
-      show_id);
-  std::vector<SeatCell> cells;
-  while (rs->next()) {
-    cells.push_back({rs->getInt64("seat_id"), rs->getInt("grid_row"), rs->getInt("grid_col"),
-                     get_string(*rs, "seat_type"), rs->getInt("free") == 1});
-  }
+  std::vector<SeatCell> cells = load_seat_cells(s, show_id, pick);
   return !pick_best_seats(cells, pick).empty();
 }
 

@@ -21,27 +21,6 @@ struct Entry {
   bool together;
 };
 
-std::vector<SeatCell> load_cells(Session& s, int64_t show_id, PickRequest& pick) {
-  Rows hall = s.query(
-      "SELECT h.rows_count, h.cols_count FROM shows sh JOIN halls h ON h.id = sh.hall_id "
-      "WHERE sh.id = ?",
-      show_id);
-  if (hall->next()) {
-    pick.rows = hall->getInt("rows_count");
-    pick.cols = hall->getInt("cols_count");
-  }
-  Rows rs = s.query(
-      "SELECT ss.seat_id, se.grid_row, se.grid_col, se.seat_type, (ss.status = 'FREE' OR "
-      "(ss.status = 'HELD' AND ss.held_until <= NOW(3))) AS free FROM show_seats ss "
-      "JOIN seats se ON se.id = ss.seat_id WHERE ss.show_id = ?",
-      show_id);
-  std::vector<SeatCell> cells;
-  while (rs->next()) {
-    cells.push_back({rs->getInt64("seat_id"), rs->getInt("grid_row"), rs->getInt("grid_col"),
-                     get_string(*rs, "seat_type"), rs->getInt("free") == 1});
-  }
-  return cells;
-}
 
 // Moves `ids` from free to the given state in one conditional UPDATE; false
 // (after undoing any partial change) when a seat was taken meanwhile.
@@ -105,7 +84,7 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
     }
     if (entries.empty()) return 0;
     PickRequest pick;
-    std::vector<SeatCell> cells = load_cells(s, show_id, pick);
+    std::vector<SeatCell> cells = load_seat_cells(s, show_id, pick);
     int64_t count = 0;
     // In order of joining; an entry that cannot be met keeps its place and a
     // later one may take seats it cannot use.
@@ -122,7 +101,7 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
         int64_t rid = s.last_insert_id();
         if (!take_seats(s, show_id, ids, true, rid)) {
           s.exec("DELETE FROM reservations WHERE id = ?", rid);
-          cells = load_cells(s, show_id, pick);
+          cells = load_seat_cells(s, show_id, pick);
           continue;
         }
         s.exec("INSERT INTO reservation_seats (reservation_id, show_id, seat_id, price_cents, active) "
@@ -151,7 +130,7 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
         int64_t hid = s.last_insert_id();
         if (!take_seats(s, show_id, ids, false, hid)) {
           s.exec("DELETE FROM holds WHERE id = ?", hid);
-          cells = load_cells(s, show_id, pick);
+          cells = load_seat_cells(s, show_id, pick);
           continue;
         }
         s.exec("UPDATE holds SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "

@@ -13,6 +13,7 @@
 #include "cinema/context.h"
 #include "cinema/db.h"
 #include "cinema/outbox.h"
+#include "cinema/seat_picker.h"
 #include "cinema/status.h"
 
 namespace cinema {
@@ -27,6 +28,10 @@ struct ShowInfo {
 
 // 404 when missing; 409 when cancelled or already started.
 StatusOr<ShowInfo> load_bookable_show(Session& s, int64_t show_id);
+
+// The show's seats with their grid positions and whether each is free now (an
+// expired hold counts as free); sets pick.rows/cols to the hall's grid size.
+std::vector<SeatCell> load_seat_cells(Session& s, int64_t show_id, PickRequest& pick);
 
 // After the commit of a seat change: bump the seat-map version (so the next
 // read renders fresh) and publish the events. Never throws.

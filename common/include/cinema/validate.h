@@ -19,6 +19,11 @@ std::optional<std::string> normalize_email(std::string_view raw);
 size_t utf8_length(std::string_view s);
 bool has_control_chars(std::string_view s);
 
+// A text field of min..max characters (code points), without control
+// characters and (when min > 0) not blank; errors are added to `body`.
+std::optional<std::string> read_text(JsonBody& body, std::string_view field, bool required,
+                                     size_t min_chars, size_t max_chars);
+
 // The request's JSON object body: 415 unless Content-Type is JSON, 400 when
 // empty, malformed, or carrying fields outside `allowed`.
 StatusOr<JsonBody> read_json(const Request& req, std::initializer_list<std::string_view> allowed);
