@@ -7,18 +7,22 @@
 --   best     {"count":2,"together":true} on a fresh large show
 --   prehold  customer u holds its seat in every confirm show (setup, not
 --            measured); "u show hold_id" lines go to BENCH_OUT/prehold-<thread>.txt
---   confirm  customer u confirms each of those holds once
+--   confirm  each of those holds is confirmed once, by its customer
 -- BENCH_DATA is the data file written by scripts/bench-data.
 --
 -- Each wrk thread has its own Lua state: thread t drives the customers u with
--- (u - 1) % BENCH_THREADS == t - 1, and as many connections as customers. A
--- customer has at most one request in flight: request() takes it from a free
--- list and response() gives it back, finding it by the X-Request-Id nginx
--- echoes ("b<u>x<seq>"). So each connection is, in effect, its own customer.
--- The finite modes (prehold, confirm) stop a thread when its work is done and
--- touch BENCH_OUT/done-<mode>-<thread>; scripts/bench then ends wrk (SIGINT).
--- done() prints one "BENCHLUA key=value ..." line with the status counts (and
--- the rate and latency percentiles measured here, used for the finite modes).
+-- (u - 1) % BENCH_THREADS == t - 1, and has as many connections as customers.
+-- Requests carry X-Request-Id "b<u>x<seq>", which nginx echoes, so response()
+-- knows whose answer it is. In hold/contend/best a customer has at most one
+-- request in flight (request() takes it from a free list, response() gives it
+-- back): each connection is, in effect, its own customer. prehold and confirm
+-- work through a list of (customer, show) jobs, interleaved by show; a
+-- customer may then have requests on different shows in flight, which is
+-- fine. When a thread's list is used up it touches BENCH_OUT/done-<mode>-<t>
+-- and stops (confirm at once; prehold once its last answers are in), and
+-- scripts/bench ends wrk (SIGINT) when every thread is done.
+-- done() prints one "BENCHLUA key=value ..." line with the status counts and
+-- the rate and latency percentiles measured here (by customer request).
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -47,16 +51,13 @@ end
 
 -- ---------------------------------------------------------------- running (thread states)
 local tokens = data.tokens
-local free, head, tail          -- FIFO of idle customers
+local free, head, tail          -- hold/contend/best: FIFO of idle customers
 local busy, kind, issued        -- per customer: seq in flight, request kind, issue time
-local lat_n, seq, phantom, finished
+local won, pos, rr              -- contend: a customer's winning hold; hold: seat cursor; seat rotation
+local queue, qi, pending        -- prehold/confirm: jobs {u, show, hold}, cursor, seq -> job
+local lat_n, seq, phantom, finished, prehold_file
 -- globals, so that done() can read them with thread:get()
 counts, lat, t_first, t_last = nil, nil, nil, nil
-local jobs, job_pos             -- finite modes: per customer list of {show, hold_id?}
-local won                       -- contend: hold id a customer currently has
-local pos                       -- hold: next seat index per customer
-local rr                        -- contend: seat rotation
-local prehold_file
 
 local function bump(key) counts[key] = (counts[key] or 0) + 1 end
 local function push(u) free[tail] = u; tail = tail + 1 end
@@ -69,32 +70,38 @@ end
 function init(args)
   local nthreads = tonumber(os.getenv("BENCH_THREADS") or "1")
   free, head, tail = {}, 1, 1
-  busy, kind, issued, counts, lat, lat_n = {}, {}, {}, {}, {}, 0
-  seq, t_first, t_last, finished = 0, nil, nil, false
+  busy, kind, issued, won, pos, rr = {}, {}, {}, {}, {}, tid
+  queue, qi, pending = {}, 0, {}
+  counts, lat, lat_n, seq, finished = {}, {}, 0, 0, false
   -- wrk calls request() once in the first thread's state to check the request
   -- format before anything is sent: answer that call without using any state.
   phantom = (tid == 1)
-  won, pos, rr, jobs, job_pos = {}, {}, tid, {}, {}
+  local mine = {}
   for u = tid, #tokens, nthreads do
+    mine[#mine + 1] = u
     push(u)
     pos[u] = 0
-    if mode == "prehold" then
-      jobs[u] = {}
-      for _, show in ipairs(data.confirm_shows) do jobs[u][#jobs[u] + 1] = { show } end
-    elseif mode == "confirm" then
-      jobs[u] = {}
-    end
-    job_pos[u] = 1
   end
-  if mode == "confirm" then
-    -- every thread reads all prehold results and keeps its own customers' holds
+  if mode == "prehold" then
+    for _, show in ipairs(data.confirm_shows) do
+      for _, u in ipairs(mine) do queue[#queue + 1] = { u, show } end
+    end
+    prehold_file = io.open(out_dir .. "/prehold-" .. tid .. ".txt", "w")
+  elseif mode == "confirm" then
+    local by_show, shows = {}, {}
+    local is_mine = {}
+    for _, u in ipairs(mine) do is_mine[u] = true end
     for line in io.lines(out_dir .. "/prehold.txt") do
       local u, show, hold = line:match("^(%d+) (%d+) (%d+)$")
-      u = tonumber(u)
-      if u and jobs[u] then jobs[u][#jobs[u] + 1] = { tonumber(show), tonumber(hold) } end
+      u, show, hold = tonumber(u), tonumber(show), tonumber(hold)
+      if u and is_mine[u] then
+        if not by_show[show] then by_show[show] = {}; shows[#shows + 1] = show end
+        table.insert(by_show[show], { u, show, hold })
+      end
     end
-  elseif mode == "prehold" then
-    prehold_file = io.open(out_dir .. "/prehold-" .. tid .. ".txt", "w")
+    for _, show in ipairs(shows) do
+      for _, job in ipairs(by_show[show]) do queue[#queue + 1] = job end
+    end
   end
 end
 
@@ -106,6 +113,10 @@ local function headers_for(u, s)
   }
 end
 
+local function idle_request()
+  return wrk.format("GET", "/v1/_noop", { ["X-Request-Id"] = "idle" })
+end
+
 local function finish()
   if finished then return end
   finished = true
@@ -115,10 +126,27 @@ local function finish()
   wrk.thread:stop()
 end
 
-local function idle_request()
-  -- a connection with nothing left to do (finite modes, while the last
-  -- requests of its thread are in flight)
-  return wrk.format("GET", "/v1/_noop", { ["X-Request-Id"] = "idle" })
+local function job_request()
+  qi = qi + 1
+  local job = queue[qi]
+  if not job then
+    -- confirm stops at once (the few answers still in flight are not counted);
+    -- prehold waits for them (idle requests meanwhile), as it needs the hold ids
+    if mode == "confirm" or next(pending) == nil then finish() end
+    return idle_request()
+  end
+  seq = seq + 1
+  pending[seq] = job
+  local t = now_s()
+  issued[seq] = t
+  if not t_first then t_first = t end
+  local u = job[1]
+  if mode == "prehold" then
+    return wrk.format("POST", "/v1/shows/" .. job[2] .. "/hold", headers_for(u, seq),
+      '{"seat_ids":[' .. data.confirm_seats[u] .. ']}')
+  end
+  return wrk.format("POST", "/v1/shows/" .. job[2] .. "/confirm", headers_for(u, seq),
+    '{"hold_id":' .. job[3] .. '}')
 end
 
 function request()
@@ -126,17 +154,12 @@ function request()
     phantom = false
     return wrk.format("GET", "/v1/_noop")
   end
+  if finite then return job_request() end
   local u = pop()
-  while u and finite and jobs[u][job_pos[u]] == nil do u = pop() end -- customer is done
   if not u then
-    if finite then
-      if next(busy) == nil then finish() end
-      return idle_request()
-    end
     -- Only after lost responses (socket errors): reuse the longest-waiting customer.
-    local oldest
-    for c, s in pairs(busy) do if not oldest or s < busy[oldest] then oldest = c end end
-    u = oldest
+    for c, s in pairs(busy) do if not u or s < busy[u] then u = c end end
+    if not u then return idle_request() end
     bump("reused")
   end
   seq = seq + 1
@@ -163,31 +186,39 @@ function request()
     local seat = data.contend_seats[rr % #data.contend_seats + 1]
     kind[u] = "hold"
     return wrk.format("POST", path, h, '{"seat_ids":[' .. seat .. ']}')
-  elseif mode == "best" then
+  else -- best
     kind[u] = "hold"
     return wrk.format("POST", "/v1/shows/" .. data.best_show .. "/hold", h,
       '{"count":2,"together":true}')
-  elseif mode == "prehold" then
-    local job = jobs[u][job_pos[u]]
-    kind[u] = "hold"
-    return wrk.format("POST", "/v1/shows/" .. job[1] .. "/hold", h,
-      '{"seat_ids":[' .. data.confirm_seats[u] .. ']}')
-  else -- confirm
-    local job = jobs[u][job_pos[u]]
-    kind[u] = "confirm"
-    return wrk.format("POST", "/v1/shows/" .. job[1] .. "/confirm", h,
-      '{"hold_id":' .. job[2] .. '}')
+  end
+end
+
+local function job_response(s, status, body)
+  local job = pending[s]
+  if not job then bump("unmatched"); return end
+  pending[s] = nil
+  local t = now_s()
+  lat_n = lat_n + 1
+  lat[lat_n] = (t - issued[s]) * 1000
+  issued[s] = nil
+  t_last = t
+  bump((mode == "prehold" and "hold_" or "confirm_") .. status)
+  if status >= 500 then bump("5xx") end
+  if mode == "prehold" then
+    if status == 201 then
+      prehold_file:write(job[1], " ", job[2], " ", body:match('"hold_id":(%d+)'), "\n")
+    end
+    if qi >= #queue and next(pending) == nil then finish() end
   end
 end
 
 function response(status, headers, body)
   local rid = headers["X-Request-Id"] or ""
+  if rid == "idle" then return end
   local u, s = rid:match("^b(%d+)x(%d+)$")
   u, s = tonumber(u), tonumber(s)
-  if not u or busy[u] ~= s then
-    if rid ~= "idle" then bump("unmatched") end
-    return
-  end
+  if finite then return job_response(s, status, body) end
+  if not u or busy[u] ~= s then bump("unmatched"); return end
   local t = now_s()
   lat_n = lat_n + 1
   lat[lat_n] = (t - issued[u]) * 1000
@@ -199,24 +230,11 @@ function response(status, headers, body)
   if mode == "contend" then
     if k == "hold" and status == 201 then
       won[u] = tonumber(body:match('"hold_id":(%d+)'))
-    elseif k == "release" and status ~= 500 then
+    elseif k == "release" and status < 500 then
       won[u] = nil
     end
-  elseif mode == "prehold" then
-    if status == 201 then
-      prehold_file:write(u, " ", jobs[u][job_pos[u]][1], " ", body:match('"hold_id":(%d+)'), "\n")
-    end
-    job_pos[u] = job_pos[u] + 1
-  elseif mode == "confirm" then
-    job_pos[u] = job_pos[u] + 1
   end
   push(u)
-  if finite and next(busy) == nil then
-    -- done when no customer of this thread has work left
-    local left = false
-    for c, _ in pairs(jobs) do if jobs[c][job_pos[c]] then left = true; break end end
-    if not left then finish() end
-  end
 end
 
 -- ---------------------------------------------------------------- done (main state)

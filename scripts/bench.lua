@@ -1,5 +1,12 @@
 -- wrk request for scripts/bench: method, JSON body and bearer token come from
 -- BENCH_METHOD, BENCH_BODY and BENCH_AUTH, so a new case needs no new script.
+--   BENCH_INM     If-None-Match value (conditional reads)
+--   BENCH_UNIQUE  1: each request gets its own query parameter nocache=<thread>.<n>;
+--                 the catalogue cache key includes the query, so every request misses
+--   BENCH_COUNT   1: count status codes and X-Cache values in response() and
+--                 print them on one "BENCHLUA ..." line at the end
+-- Without BENCH_UNIQUE and BENCH_COUNT the request is static (no Lua per
+-- request), as for the no-op ceiling.
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
 local body = os.getenv("BENCH_BODY")
 if body ~= nil and body ~= "" then
@@ -9,4 +16,51 @@ end
 local token = os.getenv("BENCH_AUTH")
 if token ~= nil and token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
+end
+local inm = os.getenv("BENCH_INM")
+if inm ~= nil and inm ~= "" then
+  wrk.headers["If-None-Match"] = inm
+end
+
+local threads = {}
+local nthreads = 0
+if os.getenv("BENCH_UNIQUE") == "1" or os.getenv("BENCH_COUNT") == "1" then
+  function setup(thread)
+    nthreads = nthreads + 1
+    thread:set("tid", nthreads)
+    threads[nthreads] = thread
+  end
+end
+
+if os.getenv("BENCH_UNIQUE") == "1" then
+  local n = 0
+  function request()
+    n = n + 1
+    local sep = wrk.path:find("?", 1, true) and "&" or "?"
+    return wrk.format(nil, wrk.path .. sep .. "nocache=" .. tid .. "." .. n)
+  end
+end
+
+if os.getenv("BENCH_COUNT") == "1" then
+  counts = {}
+  function response(status, headers, body)
+    local k = tostring(status)
+    counts[k] = (counts[k] or 0) + 1
+    local xc = headers["X-Cache"]
+    if xc then
+      k = "cache_" .. xc
+      counts[k] = (counts[k] or 0) + 1
+    end
+  end
+
+  function done(summary, latency, requests)
+    local total, keys, parts = {}, {}, {}
+    for _, t in ipairs(threads) do
+      for k, v in pairs(t:get("counts") or {}) do total[k] = (total[k] or 0) + v end
+    end
+    for k, _ in pairs(total) do keys[#keys + 1] = k end
+    table.sort(keys)
+    for _, k in ipairs(keys) do parts[#parts + 1] = k .. "=" .. total[k] end
+    io.write("BENCHLUA " .. table.concat(parts, " ") .. "\n")
+  end
 end

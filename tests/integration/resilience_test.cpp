@@ -308,3 +308,50 @@ TEST_F(Resilience, RabbitMqOutageDegradesButServes) {
 
 }  // namespace
 }  // namespace itest
+
+namespace itest {
+namespace {
+
+// A crashed function process is restarted by the supervisor: kill -9 every
+// `me` process; requests may get nginx's 503 problem meanwhile (never a hang
+// or an HTML 502) and work again once supervisord has restarted them.
+
+// `me` processes as name -> pid, from `$CINEMA_STACK_CTL ctl status`.
+std::map<std::string, std::string> me_pids() {
+  std::map<std::string, std::string> out;
+  std::istringstream in(stack_ctl_output("ctl status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string name, state, pid_word, pid;
+    fields >> name >> state >> pid_word >> pid;
+    if (name.rfind("me:", 0) != 0 || state != "RUNNING" || pid_word != "pid") continue;
+    if (!pid.empty() && pid.back() == ',') pid.pop_back();
+    out[name] = pid;
+  }
+  return out;
+}
+
+TEST(Supervision, KilledFunctionProcessesAreRestarted) {
+  if (!stack_ctl_available()) GTEST_SKIP() << "CINEMA_STACK_CTL is not set";
+  TestUser u = register_user("crash");
+  Tokens t = login(u);
+  ASSERT_EQ(get("/v1/me", {bearer(t.access_token)}).status, 200);
+  std::map<std::string, std::string> before = me_pids();
+  ASSERT_FALSE(before.empty()) << "no running `me` processes in `ctl status`";
+  for (const auto& [name, pid] : before) {
+    ASSERT_EQ(std::system(("kill -9 " + pid).c_str()), 0) << name;
+  }
+  HttpResponse during = get("/v1/me", {bearer(t.access_token)});
+  EXPECT_TRUE(during.status == 200 || IsProblem(during, 503)) << during.describe();
+  EXPECT_TRUE(poll_until(seconds(30), [&] {
+    return me_pids().size() == before.size() &&
+           get("/v1/me", {bearer(t.access_token)}).status == 200;
+  })) << "`me` did not come back after its processes were killed";
+  for (const auto& [name, pid] : me_pids()) {
+    EXPECT_NE(pid, before[name]) << name << " was not restarted";
+  }
+}
+
+}  // namespace
+}  // namespace itest
