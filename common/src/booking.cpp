@@ -49,6 +49,7 @@ void after_seat_change(Context& ctx, int64_t show_id, const std::vector<OutboxEv
     log(LogLevel::kWarn, "seat map version bump failed", {{"error", e.what()}});
   }
   publish_after_commit(ctx, events);
+  ctx.live().publish(show_id, events);
 }
 
 std::string id_array(const std::vector<int64_t>& ids) {

@@ -67,6 +67,7 @@ Config Config::from_env() {
   c.hold_ttl_s = env_int("CINEMA_HOLD_TTL_SECONDS", c.hold_ttl_s, 1, 3600);
   c.catalog_cache_ttl_s =
       env_int("CINEMA_CATALOG_CACHE_TTL_SECONDS", c.catalog_cache_ttl_s, 1, 3600);
+  c.live_publish_socket = env_string("CINEMA_LIVE_PUBLISH_SOCKET", "");
   c.price_vip_percent = env_int("CINEMA_PRICE_VIP_PERCENT", c.price_vip_percent, 0, 1000);
   c.price_accessible_percent =
       env_int("CINEMA_PRICE_ACCESSIBLE_PERCENT", c.price_accessible_percent, 0, 1000);

@@ -25,4 +25,9 @@ Publisher& Context::publisher() {
   return *publisher_;
 }
 
+LivePublisher& Context::live() {
+  if (!live_) live_ = std::make_unique<LivePublisher>(config_.live_publish_socket);
+  return *live_;
+}
+
 }  // namespace cinema

@@ -11,6 +11,7 @@
 #include <fcgiapp.h>
 
 #include "cinema/crypto.h"
+#include "cinema/json.h"
 #include "cinema/log.h"
 
 extern char** environ;
@@ -97,6 +98,12 @@ Response handle_safely(const Handler& handler, const Request& req, Context& ctx)
   } catch (...) {
     log(LogLevel::kError, "unhandled non-standard exception");
     resp = Response::problem(internal_error());
+  }
+  // Problems carry the request id, so a user's report leads to the log line.
+  if (resp.content_type == "application/problem+json" && !resp.body.empty() &&
+      resp.body.back() == '}') {
+    resp.body.pop_back();
+    resp.body += ",\"request_id\":" + json_quote(ctx.request_id) + "}";
   }
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
                   .count();

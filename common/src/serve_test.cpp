@@ -24,6 +24,7 @@ TEST(HandleSafely, ExceptionBecomesProblem500) {
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.content_type, "application/problem+json");
   EXPECT_EQ(r.body.find("boom"), std::string::npos);  // no internals leak
+  EXPECT_NE(r.body.find("\"request_id\":\"" + ctx.request_id + "\""), std::string::npos) << r.body;
 }
 
 TEST(HandleSafely, DatabaseDownBecomes503) {

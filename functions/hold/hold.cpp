@@ -38,6 +38,17 @@ struct Attempt {
   std::vector<int64_t> unavailable;
 };
 
+// Seat ids a hold still has (HELD), locked.
+std::vector<int64_t> held_seats(Session& s, int64_t hold_id) {
+  Rows rs = s.query(
+      "SELECT seat_id FROM show_seats WHERE hold_id = ? AND status = 'HELD' ORDER BY seat_id "
+      "FOR UPDATE",
+      hold_id);
+  std::vector<int64_t> ids;
+  while (rs->next()) ids.push_back(rs->getInt64("seat_id"));
+  return ids;
+}
+
 // Seats of `ids` in this show that are not free (or do not exist in it).
 std::vector<int64_t> unavailable_seats(Session& s, int64_t show_id,
                                        const std::vector<int64_t>& ids) {
@@ -80,6 +91,7 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const Hol
         show_id, user.id);
     if (prev->next()) {
       int64_t old_id = prev->getInt64("id");
+      std::vector<int64_t> old_seats = held_seats(s, old_id);
       s.exec("UPDATE holds SET status = 'RELEASED' WHERE id = ?", old_id);
       s.exec(
           "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
@@ -87,7 +99,7 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const Hol
           old_id);
       JsonWriter d;
       d.begin_object().field("show_id", show_id).field("hold_id", old_id).field("user_id", user.id);
-      d.field("reason", "replaced").end_object();
+      d.key("seat_ids").raw(id_array(old_seats)).field("reason", "replaced").end_object();
       events.push_back(write_event(s, ctx, "seat.released", "show", show_id, d.str()));
     }
     int64_t ttl = ctx.config().hold_ttl_s;
@@ -228,6 +240,7 @@ Response release(const Request& req, Context& ctx) {
         *hold_id, *show_id, user->id);
     if (!h->next()) return not_found("No such hold");
     if (get_string(*h, "status") != "ACTIVE") return std::vector<OutboxEvent>{};  // already gone
+    std::vector<int64_t> seats = held_seats(s, *hold_id);
     s.exec("UPDATE holds SET status = 'RELEASED' WHERE id = ?", *hold_id);
     s.exec(
         "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
@@ -235,7 +248,8 @@ Response release(const Request& req, Context& ctx) {
         *hold_id);
     JsonWriter d;
     d.begin_object().field("show_id", *show_id).field("hold_id", *hold_id);
-    d.field("user_id", user->id).field("reason", "released").end_object();
+    d.field("user_id", user->id).key("seat_ids").raw(id_array(seats));
+    d.field("reason", "released").end_object();
     std::vector<OutboxEvent> out{write_event(s, ctx, "seat.released", "show", *show_id, d.str())};
     write_audit(s, ctx, {user->id, user->role, "hold.release", "hold", *hold_id, std::nullopt,
                          std::nullopt});

@@ -411,6 +411,15 @@ nginx_render() {
       echo "upstream fn_$name { server unix:$SOCK_DIR/$name.sock; }"
     done
   } >"$NGX_DIR/upstreams.conf"
+  # Live seat events need nchan; without it they are left out (empty includes).
+  local tpl
+  for tpl in live live-publisher; do
+    if [[ -f $NCHAN_MODULE ]]; then
+      sed -e "s|@RUN_DIR@|$(sed_escape "$RUN_DIR")|g" "$CINEMA_REPO/nginx/$tpl.conf.in"
+    else
+      echo "# nchan is not installed: no live seat events"
+    fi >"$NGX_DIR/$tpl.conf"
+  done
   sed -e "s|@RUN_DIR@|$(sed_escape "$RUN_DIR")|g" \
       -e "s|@HTTP_PORT@|$(sed_escape "$CINEMA_HTTP_PORT")|g" \
       -e "s|@REPO@|$(sed_escape "$CINEMA_REPO")|g" \

@@ -63,6 +63,7 @@ struct Config {
   int64_t max_body_bytes = 64 * 1024;
   int64_t hold_ttl_s = 600;
   int64_t catalog_cache_ttl_s = 30;
+  std::string live_publish_socket;  // nginx/nchan publisher socket; empty: no live events
   // Seat price as a percentage of the show's base price, by seat type.
   int64_t price_vip_percent = 150;
   int64_t price_accessible_percent = 100;

@@ -9,6 +9,7 @@
 #include "cinema/clock.h"
 #include "cinema/config.h"
 #include "cinema/db.h"
+#include "cinema/live.h"
 #include "cinema/rate_limit.h"
 #include "cinema/redis.h"
 
@@ -24,6 +25,7 @@ class Context {
   Redis& redis();
   RateLimiter& limiter();
   Publisher& publisher();
+  LivePublisher& live();
 
   std::string request_id;  // set per request by the serve loop
 
@@ -34,6 +36,7 @@ class Context {
   std::unique_ptr<Redis> redis_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<Publisher> publisher_;
+  std::unique_ptr<LivePublisher> live_;
 };
 
 }  // namespace cinema

@@ -10,14 +10,9 @@
 
 #include "cinema/context.h"
 #include "cinema/db.h"
+#include "cinema/event.h"
 
 namespace cinema {
-
-struct OutboxEvent {
-  std::string event_id;  // UUID v4
-  std::string type;      // also the routing key, e.g. "seat.held"
-  std::string body;      // {"event_id","type","occurred_at","data":{...}}
-};
 
 // `data_json` is the event's "data" object, already serialised.
 OutboxEvent write_event(Session& s, const Context& ctx, const std::string& type,
