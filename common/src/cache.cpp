@@ -31,34 +31,44 @@ void CatalogCache::put(const std::string& key, const std::string& body) {
 void CatalogCache::invalidate() { redis_.command({"INCR", "catalog:gen"}); }
 
 namespace {
-const char* const kSeatMapLookup = R"lua(
-local v = redis.call('GET', KEYS[1]) or '0'
-return {v, redis.call('GET', KEYS[1] .. ':' .. v)}
+const char* const kSeatMapEntry = R"lua(
+local e = redis.call('GET', KEYS[1])
+if not e then return nil end
+return {e, redis.call('PTTL', KEYS[1])}
 )lua";
 
 std::string version_key(int64_t show_id) { return "seatmap:" + std::to_string(show_id); }
 }  // namespace
 
-std::optional<SeatMapCache::Lookup> SeatMapCache::lookup(int64_t show_id) {
-  auto r = redis_.eval(kSeatMapLookup, {version_key(show_id)}, {});
-  if (!r || r->kind != RedisValue::Kind::kArray || r->elements.empty()) return std::nullopt;
-  Lookup out;
-  out.version = r->elements[0].str.empty() ? "0" : r->elements[0].str;
-  if (r->elements.size() > 1 && r->elements[1].kind == RedisValue::Kind::kString) {
-    out.entry = r->elements[1].str;
-  }
-  return out;
+std::optional<std::string> SeatMapCache::version(int64_t show_id) {
+  auto r = redis_.command({"GET", version_key(show_id)});
+  if (!r) return std::nullopt;
+  if (r->kind == RedisValue::Kind::kString) return r->str;
+  // No version yet (or Redis lost its data): start from a random number, so
+  // a version seen before a Redis restart never comes back meaning other seats.
+  std::string start = std::to_string(std::stoull(random_hex(6), nullptr, 16));
+  redis_.command({"SET", version_key(show_id), start, "NX"});
+  r = redis_.command({"GET", version_key(show_id)});
+  if (!r || r->kind != RedisValue::Kind::kString) return std::nullopt;
+  return r->str;
 }
 
-void SeatMapCache::put(int64_t show_id, const std::string& version, const std::string& entry,
+std::optional<SeatMapCache::Entry> SeatMapCache::get(int64_t show_id, const std::string& version) {
+  auto r = redis_.eval(kSeatMapEntry, {version_key(show_id) + ":" + version}, {});
+  if (!r || r->kind != RedisValue::Kind::kArray || r->elements.size() != 2) return std::nullopt;
+  const std::string& e = r->elements[0].str;
+  size_t nl = e.find('\n');
+  if (nl == std::string::npos) return std::nullopt;
+  return Entry{e.substr(0, nl), e.substr(nl + 1), r->elements[1].integer};
+}
+
+void SeatMapCache::put(int64_t show_id, const std::string& version, const Entry& entry,
                        int ttl_s) {
-  redis_.command({"SET", version_key(show_id) + ":" + version, entry, "EX",
-                  std::to_string(std::max(1, ttl_s))});
+  redis_.command({"SET", version_key(show_id) + ":" + version, entry.etag + "\n" + entry.gzip_body,
+                  "EX", std::to_string(std::max(1, ttl_s))});
 }
 
-void SeatMapCache::bump(int64_t show_id) {
-  redis_.command({"INCR", version_key(show_id)});
-}
+void SeatMapCache::bump(int64_t show_id) { redis_.command({"INCR", version_key(show_id)}); }
 
 std::string etag_of(const std::string& body) {
   return "\"" + sha256_hex(body).substr(0, 16) + "\"";

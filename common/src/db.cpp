@@ -81,6 +81,11 @@ sql::Connection& Database::connection() {
     conn_.reset(sql::mysql::get_mysql_driver_instance()->connect(opts));
     std::unique_ptr<sql::Statement> st(conn_->createStatement());
     st->execute("SET SESSION time_zone = '+00:00'");
+    // READ COMMITTED: no gap locks, so inserts of unrelated rows (holds of
+    // other users) do not deadlock. Every seat decision is a single
+    // conditional UPDATE or a locking read, which see the latest committed
+    // rows at any isolation level.
+    st->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     st->execute("SET SESSION innodb_lock_wait_timeout = " +
                 std::to_string(settings_.lock_wait_timeout_s));
     st->execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION'");

@@ -17,9 +17,32 @@ std::string uuid_v4() {
          "-" + h.substr(20);
 }
 
-OutboxEvent write_event(Session& s, const Context& ctx, const std::string& type,
+namespace {
+
+constexpr size_t kMarkChunk = 16;  // bounds the number of distinct prepared statements
+constexpr size_t kMaxPendingMarks = 512;
+
+void mark_published(Session& s, const std::vector<std::string>& event_ids) {
+  for (size_t i = 0; i < event_ids.size(); i += kMarkChunk) {
+    std::vector<Session::Param> ids(event_ids.begin() + i,
+                                    event_ids.begin() + std::min(event_ids.size(), i + kMarkChunk));
+    s.exec_list("UPDATE outbox SET published_at = NOW(3) WHERE published_at IS NULL AND "
+                "event_id IN (" + placeholders(ids.size()) + ")",
+                ids);
+  }
+}
+
+}  // namespace
+
+OutboxEvent write_event(Session& s, Context& ctx, const std::string& type,
                         const std::string& aggregate_type, int64_t aggregate_id,
                         const std::string& data_json) {
+  if (!ctx.confirmed_events().empty()) {
+    // If this transaction rolls back, these rows stay unpublished and the
+    // relay sends them again: a duplicate, never a loss.
+    mark_published(s, ctx.confirmed_events());
+    ctx.confirmed_events().clear();
+  }
   OutboxEvent e;
   e.event_id = uuid_v4();
   e.type = type;
@@ -43,22 +66,16 @@ void publish_after_commit(Context& ctx, const std::vector<OutboxEvent>& events) 
   try {
     for (const auto& e : events) ctx.publisher().publish(e.type, e.body, e.event_id);
     // Acks of this request's messages are usually not back yet; those of
-    // earlier requests are. Marking only confirmed events keeps "published"
-    // true even if the broker dies before persisting a message.
+    // earlier requests are. Only confirmed events are ever marked published,
+    // so "published" stays true even if the broker dies before persisting.
     std::vector<std::string> confirmed = ctx.publisher().take_confirmed();
-    if (confirmed.empty()) return;
-    constexpr size_t kChunk = 16;  // bounds the number of distinct prepared statements
-    for (size_t i = 0; i < confirmed.size(); i += kChunk) {
-      std::vector<Session::Param> ids(confirmed.begin() + i,
-                                      confirmed.begin() + std::min(confirmed.size(), i + kChunk));
-      ctx.db().autocommit([&](Session& s) {
-        s.exec_list("UPDATE outbox SET published_at = NOW(3) WHERE published_at IS NULL AND "
-                    "event_id IN (" + placeholders(ids.size()) + ")",
-                    ids);
-      });
+    auto& pending = ctx.confirmed_events();
+    pending.insert(pending.end(), confirmed.begin(), confirmed.end());
+    if (pending.size() >= kMaxPendingMarks) {
+      ctx.db().autocommit([&](Session& s) { mark_published(s, pending); });
+      pending.clear();
     }
   } catch (const std::exception& ex) {
-    // The rows stay unpublished; the relay will send them (a duplicate at worst).
     log(LogLevel::kWarn, "publish after commit failed", {{"error", ex.what()}});
   }
 }

@@ -102,18 +102,35 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const Hol
       d.key("seat_ids").raw(id_array(old_seats)).field("reason", "replaced").end_object();
       events.push_back(write_event(s, ctx, "seat.released", "show", show_id, d.str()));
     }
-    int64_t ttl = ctx.config().hold_ttl_s;
+    // Expiry and total, fixed at hold time; availability is decided only by
+    // the conditional UPDATE below.
+    std::vector<Session::Param> quote_params{ctx.config().hold_ttl_s, show_id};
+    quote_params.insert(quote_params.end(), ids.begin(), ids.end());
+    Rows quote = s.query_list(
+        "SELECT NOW(3) + INTERVAL ? SECOND AS expires_at, COALESCE(SUM(price_cents), 0) AS total, "
+        "COUNT(*) AS n FROM show_seats WHERE show_id = ? AND seat_id IN (" +
+            placeholders(ids.size()) + ")",
+        quote_params);
+    quote->next();
+    if (quote->getInt64("n") != static_cast<int64_t>(ids.size())) {
+      s.set_rollback_only();
+      a.problem = bad_request("Some seat_ids are not seats of this show",
+                              {{"seat_ids", "must be seats of this show"}});
+      return a;
+    }
+    std::string expires = get_string(*quote, "expires_at");
+    int64_t total = quote->getInt64("total");
     s.exec(
-        "INSERT INTO holds (show_id, user_id, expires_at, currency) "
-        "VALUES (?, ?, NOW(3) + INTERVAL ? SECOND, ?)",
-        show_id, user.id, ttl, show->currency);
+        "INSERT INTO holds (show_id, user_id, expires_at, total_cents, currency) "
+        "VALUES (?, ?, ?, ?, ?)",
+        show_id, user.id, expires, total, show->currency);
     int64_t hold_id = s.last_insert_id();
     // The heart of it: one conditional UPDATE; it must change exactly the seats asked for.
-    std::vector<Session::Param> params{hold_id, hold_id, show_id};
+    std::vector<Session::Param> params{hold_id, expires, show_id};
     params.insert(params.end(), ids.begin(), ids.end());
     int64_t changed = s.exec_list(
-        "UPDATE show_seats SET status = 'HELD', hold_id = ?, reservation_id = NULL, held_until = "
-        "(SELECT expires_at FROM holds WHERE id = ?) WHERE show_id = ? AND seat_id IN (" +
+        "UPDATE show_seats SET status = 'HELD', hold_id = ?, reservation_id = NULL, held_until = ? "
+        "WHERE show_id = ? AND seat_id IN (" +
             placeholders(ids.size()) +
             ") AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)))",
         params);
@@ -123,19 +140,13 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const Hol
       if (a.unavailable.empty()) a.unavailable = ids;  // freed again meanwhile: still a lost race
       return a;
     }
-    Rows totals = s.query(
-        "SELECT COALESCE(SUM(price_cents), 0) AS total, (SELECT expires_at FROM holds WHERE id = "
-        "?) AS expires_at FROM show_seats WHERE hold_id = ?",
-        hold_id, hold_id);
-    totals->next();
     Placed p;
     p.hold_id = hold_id;
     p.seat_ids = ids;
     std::sort(p.seat_ids.begin(), p.seat_ids.end());
-    p.total_cents = totals->getInt64("total");
-    p.expires_at = sql_time_to_rfc3339(get_string(*totals, "expires_at"));
+    p.total_cents = total;
+    p.expires_at = sql_time_to_rfc3339(expires);
     p.currency = show->currency;
-    s.exec("UPDATE holds SET total_cents = ? WHERE id = ?", p.total_cents, hold_id);
     JsonWriter d;
     d.begin_object()
         .field("show_id", show_id)

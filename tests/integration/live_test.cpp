@@ -94,3 +94,28 @@ TEST(Live, SubscribersSeeHoldsAndReleasesAsTheyCommit) {
 
 }  // namespace
 }  // namespace itest
+
+#include "cinema/gzip.h"
+
+namespace itest {
+namespace {
+
+TEST(SeatMapEncoding, GzipForClientsThatAcceptItSameContent) {
+  Venue v = make_venue(3, 4);
+  std::string path = "/v1/shows/" + std::to_string(v.show_id) + "/seats";
+  HttpResponse plain = get(path);
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_TRUE(plain.header("content-encoding").empty());
+  HttpResponse gz = get(path, {{"Accept-Encoding", "gzip"}});
+  ASSERT_EQ(gz.status, 200);
+  EXPECT_EQ(gz.header("content-encoding"), "gzip");
+  EXPECT_EQ(cinema::gzip_decompress(gz.body), plain.body);
+  EXPECT_EQ(gz.header("etag"), plain.header("etag"));
+  HttpResponse not_modified =
+      get(path, {{"Accept-Encoding", "gzip"}, {"If-None-Match", plain.header("etag")}});
+  EXPECT_EQ(not_modified.status, 304);
+  EXPECT_TRUE(not_modified.body.empty());
+}
+
+}  // namespace
+}  // namespace itest

@@ -33,18 +33,23 @@ class CatalogCache {
 };
 
 // Rendered seat maps, keyed by a per-show version that every seat change
-// bumps after its commit (before the writer answers). A reader reads version
-// and map in one round trip; a map stored under an old version is never read
-// again. Redis down: the reader renders from MariaDB every time.
+// bumps after its commit (before the writer answers). A reader first reads the
+// version (a few bytes), so a map stored under an older version is never
+// served once a writer has returned. Entries are stored gzip-compressed. Redis
+// down: the reader renders from MariaDB every time.
 class SeatMapCache {
  public:
   explicit SeatMapCache(Redis& redis) : redis_(redis) {}
-  struct Lookup {
-    std::string version;               // "0" before the first change
-    std::optional<std::string> entry;  // "<etag>\n<body>" when cached
+  struct Entry {
+    std::string etag;
+    std::string gzip_body;
+    int64_t ttl_ms = 0;  // time left in Redis
   };
-  std::optional<Lookup> lookup(int64_t show_id);
-  void put(int64_t show_id, const std::string& version, const std::string& entry, int ttl_s);
+  // The show's current version (a random starting number, then +1 per
+  // change); nullopt when Redis is unavailable.
+  std::optional<std::string> version(int64_t show_id);
+  std::optional<Entry> get(int64_t show_id, const std::string& version);
+  void put(int64_t show_id, const std::string& version, const Entry& entry, int ttl_s);
   // Call after commit of any hold/release/confirm/cancel/expiry on the show.
   void bump(int64_t show_id);
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cinema/amqp.h"
 #include "cinema/clock.h"
@@ -29,6 +30,10 @@ class Context {
 
   std::string request_id;  // set per request by the serve loop
 
+  // Outbox events the broker has confirmed but that are not yet marked
+  // published; the next transaction that writes an event marks them.
+  std::vector<std::string>& confirmed_events() { return confirmed_events_; }
+
  private:
   Config config_;
   std::unique_ptr<Clock> clock_;
@@ -37,6 +42,7 @@ class Context {
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<Publisher> publisher_;
   std::unique_ptr<LivePublisher> live_;
+  std::vector<std::string> confirmed_events_;
 };
 
 }  // namespace cinema

@@ -14,12 +14,15 @@
 
 namespace cinema {
 
-// `data_json` is the event's "data" object, already serialised.
-OutboxEvent write_event(Session& s, const Context& ctx, const std::string& type,
+// `data_json` is the event's "data" object, already serialised. Also marks the
+// events the broker confirmed since (see publish_after_commit) as published,
+// inside the same transaction, so marking costs no commit of its own.
+OutboxEvent write_event(Session& s, Context& ctx, const std::string& type,
                         const std::string& aggregate_type, int64_t aggregate_id,
                         const std::string& data_json);
 
-// Publishes and marks each event; failures are logged and left to the relay.
+// Publishes each event (no confirm wait) and collects the broker's confirms
+// that have already arrived; failures are logged and left to the relay.
 // Never throws.
 void publish_after_commit(Context& ctx, const std::vector<OutboxEvent>& events);
 
