@@ -3,6 +3,7 @@
 --   BENCH_INM     If-None-Match value (conditional reads)
 --   BENCH_UNIQUE  1: each request gets its own query parameter nocache=<thread>.<n>;
 --                 the catalogue cache key includes the query, so every request misses
+--   BENCH_GZIP    1: send Accept-Encoding: gzip (as browsers do)
 --   BENCH_COUNT   1: count status codes and X-Cache values in response() and
 --                 print them on one "BENCHLUA ..." line at the end
 -- Without BENCH_UNIQUE and BENCH_COUNT the request is static (no Lua per
@@ -20,6 +21,11 @@ end
 local inm = os.getenv("BENCH_INM")
 if inm ~= nil and inm ~= "" then
   wrk.headers["If-None-Match"] = inm
+end
+
+-- BENCH_GZIP=1: Accept-Encoding: gzip, as every browser sends.
+if os.getenv("BENCH_GZIP") == "1" then
+  wrk.headers["Accept-Encoding"] = "gzip"
 end
 
 local threads = {}

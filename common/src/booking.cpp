@@ -48,8 +48,12 @@ void after_seat_change(Context& ctx, int64_t show_id, const std::vector<OutboxEv
   } catch (const std::exception& e) {
     log(LogLevel::kWarn, "seat map version bump failed", {{"error", e.what()}});
   }
-  publish_after_commit(ctx, events);
-  ctx.live().publish(show_id, events);
+  // The version bump above must precede the answer (no stale map after a
+  // writer returns); the announcements need not.
+  ctx.after_response([&ctx, show_id, events] {
+    publish_after_commit(ctx, events);
+    ctx.live().publish(show_id, events);
+  });
 }
 
 std::string id_array(const std::vector<int64_t>& ids) {

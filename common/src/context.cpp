@@ -1,5 +1,7 @@
 #include "cinema/context.h"
 
+#include "cinema/log.h"
+
 namespace cinema {
 
 Context::Context(Config config, std::unique_ptr<Clock> clock)
@@ -23,6 +25,26 @@ RateLimiter& Context::limiter() {
 Publisher& Context::publisher() {
   if (!publisher_) publisher_ = std::make_unique<Publisher>(config_.amqp);
   return *publisher_;
+}
+
+void Context::after_response(std::function<void()> task) {
+  if (defer_) {
+    deferred_.push_back(std::move(task));
+  } else {
+    task();
+  }
+}
+
+void Context::run_after_response() {
+  std::vector<std::function<void()>> tasks;
+  tasks.swap(deferred_);
+  for (auto& t : tasks) {
+    try {
+      t();
+    } catch (const std::exception& e) {
+      log(LogLevel::kWarn, "after-response task failed", {{"error", e.what()}});
+    }
+  }
 }
 
 LivePublisher& Context::live() {

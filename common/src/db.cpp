@@ -7,6 +7,7 @@
 #include <cppconn/connection.h>
 #include <cppconn/datatype.h>
 #include <cppconn/exception.h>
+#include <cppconn/resultset_metadata.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
@@ -132,6 +133,25 @@ Rows Session::query_list(const std::string& sql, const std::vector<Param>& param
   auto& ps = prepare(sql);
   bind_list(ps, params);
   return Rows(ps.executeQuery());
+}
+
+std::map<std::string, std::optional<std::string>> Session::first_row_and_drain(
+    sql::PreparedStatement& ps) {
+  std::map<std::string, std::optional<std::string>> row;
+  {
+    Rows rs(ps.executeQuery());
+    if (rs->next()) {
+      sql::ResultSetMetaData* meta = rs->getMetaData();
+      for (unsigned int i = 1; i <= meta->getColumnCount(); ++i) {
+        std::string name = meta->getColumnLabel(i).asStdString();
+        row[name] = rs->isNull(i) ? std::nullopt
+                                  : std::optional<std::string>(rs->getString(i).asStdString());
+      }
+    }
+  }
+  while (ps.getMoreResults()) {
+  }
+  return row;
 }
 
 std::string placeholders(size_t n) {

@@ -50,28 +50,31 @@ LivePublisher::~LivePublisher() {
 
 void LivePublisher::publish(int64_t show_id, const std::vector<OutboxEvent>& events) {
   if (socket_path_.empty() || now_ms() < retry_after_ms_) return;
+  // One message per request: its seat changes, newline-separated JSON.
+  std::string msg;
+  for (const auto& e : events) {
+    std::string one = live_message(show_id, e);
+    if (one.empty()) continue;
+    if (!msg.empty()) msg.push_back('\n');
+    msg += one;
+  }
+  if (msg.empty()) return;
   if (curl_ == nullptr) curl_ = curl_easy_init();
   auto* curl = static_cast<CURL*>(curl_);
   if (curl == nullptr) return;
   std::string url = "http://live/pub/" + std::to_string(show_id);
-  for (const auto& e : events) {
-    std::string msg = live_message(show_id, e);
-    if (msg.empty()) continue;
-    curl_easy_reset(curl);
-    curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, msg.c_str());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(msg.size()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 200L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-    CURLcode rc = curl_easy_perform(curl);
-    if (rc != CURLE_OK) {
-      // nginx down or no nchan: stop trying for a while, the map stays correct.
-      log(LogLevel::kWarn, "live publish failed", {{"error", curl_easy_strerror(rc)}});
-      retry_after_ms_ = now_ms() + 1000;
-      return;
-    }
+  curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, msg.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(msg.size()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 200L);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+  CURLcode rc = curl_easy_perform(curl);
+  if (rc != CURLE_OK) {
+    // nginx down or no nchan: stop trying for a while, the map stays correct.
+    log(LogLevel::kWarn, "live publish failed", {{"error", curl_easy_strerror(rc)}});
+    retry_after_ms_ = now_ms() + 1000;
   }
 }
 

@@ -62,6 +62,15 @@ OutboxEvent write_event(Session& s, Context& ctx, const std::string& type,
   return e;
 }
 
+std::string take_published_marks(Context& ctx) {
+  JsonWriter w;
+  w.begin_array();
+  for (const auto& id : ctx.confirmed_events()) w.value(id);
+  w.end_array();
+  ctx.confirmed_events().clear();
+  return w.str();
+}
+
 void publish_after_commit(Context& ctx, const std::vector<OutboxEvent>& events) {
   try {
     for (const auto& e : events) ctx.publisher().publish(e.type, e.body, e.event_id);

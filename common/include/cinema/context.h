@@ -2,6 +2,7 @@
 // clients (created lazily, so a handler that fails validation never connects).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,12 @@ class Context {
 
   std::string request_id;  // set per request by the serve loop
 
+  // Work to do once the response has been sent (the serve loop runs it after
+  // finishing the request); without a serve loop (worker, tests) it runs now.
+  void after_response(std::function<void()> task);
+  void enable_after_response() { defer_ = true; }
+  void run_after_response();
+
   // Outbox events the broker has confirmed but that are not yet marked
   // published; the next transaction that writes an event marks them.
   std::vector<std::string>& confirmed_events() { return confirmed_events_; }
@@ -43,6 +50,8 @@ class Context {
   std::unique_ptr<Publisher> publisher_;
   std::unique_ptr<LivePublisher> live_;
   std::vector<std::string> confirmed_events_;
+  bool defer_ = false;
+  std::vector<std::function<void()>> deferred_;
 };
 
 }  // namespace cinema

@@ -90,6 +90,15 @@ class Session {
   int64_t exec_list(const std::string& sql, const std::vector<Param>& params);
   Rows query_list(const std::string& sql, const std::vector<Param>& params);
   int64_t last_insert_id();
+  // CALLs a stored procedure and returns the first row of its first result
+  // set as column -> value (NULL -> nullopt), draining the other results.
+  template <class... Args>
+  std::map<std::string, std::optional<std::string>> call(const std::string& sql,
+                                                          const Args&... args) {
+    auto& ps = prepare(sql);
+    bind_all(ps, args...);
+    return first_row_and_drain(ps);
+  }
   // Inside a transaction: roll back instead of committing when fn returns
   // (for answers like 409 that must leave no trace).
   void set_rollback_only() { rollback_only_ = true; }
@@ -100,6 +109,8 @@ class Session {
   bool rollback_only_ = false;
   sql::PreparedStatement& prepare(const std::string& sql);
   void bind_list(sql::PreparedStatement& ps, const std::vector<Param>& params);
+  std::map<std::string, std::optional<std::string>> first_row_and_drain(
+      sql::PreparedStatement& ps);
   template <class... Args>
   void bind_all(sql::PreparedStatement& ps, const Args&... args) {
     int i = 1;

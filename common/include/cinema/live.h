@@ -1,4 +1,4 @@
-// Live seat changes for browsers: after a commit, functions post a small
+// Live seat changes for browsers: after a commit, functions post one small
 // message to nginx's nchan publisher (a unix socket of the local nginx);
 // subscribers of GET /v1/shows/{id}/events (EventSource, WebSocket or
 // long-poll) receive it. Best effort: a lost message only means a client
@@ -21,8 +21,8 @@ class LivePublisher {
   LivePublisher(const LivePublisher&) = delete;
   LivePublisher& operator=(const LivePublisher&) = delete;
 
-  // Publishes {"type","show_id","status","seat_ids"} for each seat event; no
-  // user data leaves. Never throws.
+  // Publishes one message: a line {"type","show_id","status","seat_ids"} per
+  // seat event; no user data leaves. Never throws.
   void publish(int64_t show_id, const std::vector<OutboxEvent>& events);
 
  private:

@@ -28,4 +28,8 @@ void publish_after_commit(Context& ctx, const std::vector<OutboxEvent>& events);
 
 std::string uuid_v4();
 
+// The confirmed-but-unmarked event ids as a JSON array (and forgets them), for
+// statements that mark them published themselves (the place_hold procedure).
+std::string take_published_marks(Context& ctx);
+
 }  // namespace cinema
