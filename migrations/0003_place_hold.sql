@@ -12,8 +12,9 @@
 --   BAD_SEATS    some ids are not seats of this show
 --   NOT_FOUND | CANCELLED | STARTED   the show cannot be booked
 -- (Stored-procedure variables are strings to JSON_OBJECT: `+ 0` keeps ids numbers.)
--- The seat decision is the single conditional UPDATE whose row count must
--- equal the number of seats asked for.
+-- The seat decision: conditional UPDATEs (FREE or expired HELD -> HELD) whose
+-- changed-row count must equal the number of seats asked for, else the caller
+-- rolls back.
 DROP PROCEDURE IF EXISTS place_hold;
 DELIMITER //
 CREATE PROCEDURE place_hold(
@@ -35,14 +36,24 @@ proc: BEGIN
   DECLARE v_held LONGTEXT;
   DECLARE v_released LONGTEXT DEFAULT NULL;
   DECLARE v_now VARCHAR(32) DEFAULT DATE_FORMAT(NOW(), '%Y-%m-%dT%H:%i:%sZ');
+  DECLARE v_i INT DEFAULT 0;
+  DECLARE v_n INT;
+  DECLARE v_seat BIGINT;
+  DECLARE v_changed INT DEFAULT 0;
+  DECLARE v_price INT;
+  DECLARE v_event CHAR(36);
 
   -- Outbox events the broker has confirmed to this process meanwhile.
-  IF p_published IS NOT NULL AND p_published <> '[]' THEN
-    UPDATE outbox SET published_at = NOW(3)
-     WHERE published_at IS NULL
-       AND event_id IN (SELECT event_id FROM JSON_TABLE(p_published, '$[*]'
-                          COLUMNS (event_id CHAR(36) PATH '$')) j);
-  END IF;
+  -- Every write below is a point lookup by key, one row at a time: a set
+  -- operation over a JSON list would scan (and briefly lock) whole ranges.
+  SET v_n = COALESCE(JSON_LENGTH(p_published), 0);
+  -- (Typed variables, not JSON_VALUE() in the WHERE: a string of another
+  -- collation or an int-vs-string comparison would make it a full scan.)
+  WHILE v_i < v_n DO
+    SET v_event = JSON_VALUE(p_published, CONCAT('$[', v_i, ']'));
+    UPDATE outbox SET published_at = NOW(3) WHERE event_id = v_event AND published_at IS NULL;
+    SET v_i = v_i + 1;
+  END WHILE;
 
   SELECT status, starts_at <= NOW(), currency INTO v_status, v_started, v_currency
     FROM shows WHERE id = p_show;
@@ -50,17 +61,27 @@ proc: BEGIN
   IF v_status <> 'SCHEDULED' THEN SELECT 'CANCELLED' AS outcome; LEAVE proc; END IF;
   IF v_started = 1 THEN SELECT 'STARTED' AS outcome; LEAVE proc; END IF;
 
-  SELECT COUNT(*) INTO v_asked FROM JSON_TABLE(p_seats, '$[*]' COLUMNS (seat_id BIGINT PATH '$')) j;
-  SELECT COUNT(*), COALESCE(SUM(ss.price_cents), 0), NOW(3) + INTERVAL p_ttl SECOND
-    INTO v_found, v_total, v_expires
-    FROM show_seats ss
-    WHERE ss.show_id = p_show
-      AND ss.seat_id IN (SELECT seat_id FROM JSON_TABLE(p_seats, '$[*]' COLUMNS (seat_id BIGINT PATH '$')) j);
+  SET v_asked = COALESCE(JSON_LENGTH(p_seats), 0);
+  SET v_found = 0;
+  SET v_total = 0;
+  SET v_expires = NOW(3) + INTERVAL p_ttl SECOND;
+  SET v_i = 0;
+  WHILE v_i < v_asked DO
+    SET v_price = NULL;
+    SET v_seat = JSON_VALUE(p_seats, CONCAT('$[', v_i, ']'));
+    SELECT price_cents INTO v_price FROM show_seats WHERE show_id = p_show AND seat_id = v_seat;
+    IF v_price IS NOT NULL THEN
+      SET v_found = v_found + 1;
+      SET v_total = v_total + v_price;
+    END IF;
+    SET v_i = v_i + 1;
+  END WHILE;
   IF v_found <> v_asked THEN SELECT 'BAD_SEATS' AS outcome; LEAVE proc; END IF;
 
   -- One active hold per user and show: a new hold replaces the previous one.
+  -- By the unique (show, user, active_key) key: one row locked, never a range.
   SELECT id INTO v_prev FROM holds
-    WHERE show_id = p_show AND user_id = p_user AND status = 'ACTIVE' FOR UPDATE;
+    WHERE show_id = p_show AND user_id = p_user AND active_key = 1 FOR UPDATE;
   IF v_prev IS NOT NULL THEN
     SELECT COALESCE(JSON_ARRAYAGG(seat_id ORDER BY seat_id), '[]') INTO v_prev_seats
       FROM show_seats WHERE hold_id = v_prev AND status = 'HELD';
@@ -77,12 +98,17 @@ proc: BEGIN
   INSERT INTO holds (show_id, user_id, expires_at, total_cents, currency)
     VALUES (p_show, p_user, v_expires, v_total, v_currency);
   SET v_hold = LAST_INSERT_ID();
-  UPDATE show_seats SET status = 'HELD', hold_id = v_hold, reservation_id = NULL,
-         held_until = v_expires
-   WHERE show_id = p_show
-     AND seat_id IN (SELECT seat_id FROM JSON_TABLE(p_seats, '$[*]' COLUMNS (seat_id BIGINT PATH '$')) j)
-     AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)));
-  IF ROW_COUNT() <> v_asked THEN
+  SET v_i = 0;
+  WHILE v_i < v_asked DO
+    SET v_seat = JSON_VALUE(p_seats, CONCAT('$[', v_i, ']'));
+    UPDATE show_seats SET status = 'HELD', hold_id = v_hold, reservation_id = NULL,
+           held_until = v_expires
+     WHERE show_id = p_show AND seat_id = v_seat
+       AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)));
+    SET v_changed = v_changed + ROW_COUNT();
+    SET v_i = v_i + 1;
+  END WHILE;
+  IF v_changed <> v_asked THEN
     SELECT 'UNAVAILABLE' AS outcome,
            COALESCE(JSON_ARRAYAGG(j.seat_id), '[]') AS unavailable
       FROM JSON_TABLE(p_seats, '$[*]' COLUMNS (seat_id BIGINT PATH '$')) j
