@@ -396,3 +396,44 @@ TEST(Worker, WebhookGetsSignedNotificationsAndA500IsRetried) {
 
 }  // namespace
 }  // namespace itest
+
+namespace itest {
+namespace {
+
+// Offer mode: freed seats are held for the first waiter for a while instead of
+// being booked; a claimed offer becomes a reservation through confirm, an
+// unclaimed one expires and passes the seat to the next waiter.
+TEST(WorkerOfferMode, OffersCanBeClaimedOrPassOn) {
+  Venue v = make_venue(1, 1);
+  int64_t seat = hall_seat_ids(v.hall_id)[0];
+  Actor holder = new_customer("offer-holder");
+  int64_t r = book(holder, v.show_id, {seat});
+  Actor first = new_customer("offer-first");
+  Actor second = new_customer("offer-second");
+  ASSERT_EQ(join_waitlist(first, v.show_id, 1, true).status, 201);
+  ASSERT_EQ(join_waitlist(second, v.show_id, 1, true).status, 201);
+  ASSERT_EQ(cancel_reservation(holder, r).status, 200);
+
+  const std::string offer = "CINEMA_WAITLIST_MODE=offer CINEMA_OFFER_TTL_SECONDS=2";
+  ASSERT_EQ(run_worker("--once", offer), 0);
+  EXPECT_EQ(entry_of(first, v.show_id).status, "OFFERED");
+  EXPECT_EQ(seat_map(v.show_id).status_of(seat), "HELD");
+  // Unclaimed: after the offer expires the next run passes the seat on.
+  ASSERT_TRUE(wait_until(milliseconds(10000),
+                         [&] { return seat_map(v.show_id).status_of(seat) == "FREE"; }));
+  ASSERT_EQ(run_worker("--once", offer), 0);
+  EXPECT_EQ(entry_of(first, v.show_id).status, "EXPIRED");
+  EXPECT_EQ(entry_of(second, v.show_id).status, "OFFERED");
+  // Claimed: the offered hold is the user's own; confirming it books the seat.
+  int64_t hold_id = sql_int(
+      "SELECT hold_id FROM waitlist_entries WHERE user_id = ? AND show_id = ? AND status = 'OFFERED'",
+      second.id(), v.show_id);
+  ASSERT_GT(hold_id, 0);
+  HttpResponse c = confirm(second, v.show_id, hold_id);
+  ASSERT_EQ(c.status, 201) << c.describe();
+  EXPECT_EQ(entry_of(second, v.show_id).status, "ASSIGNED");
+  EXPECT_EQ(seat_map(v.show_id).status_of(seat), "RESERVED");
+}
+
+}  // namespace
+}  // namespace itest
