@@ -53,6 +53,23 @@ bool take_seats(Session& s, int64_t show_id, const std::vector<int64_t>& ids, bo
 
 int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) {
   const bool reserve = ctx.config().waitlist_mode == "reserve";
+  // Most freed seats have nobody waiting for them (an on-sale rush releases
+  // thousands): answer that from a plain read, without locking the show row
+  // that every hold's foreign-key check needs.
+  bool anyone_waiting = ctx.db().autocommit([&](Session& s) {
+    Rows rs = s.query(
+        "SELECT 1 FROM waitlist_entries WHERE show_id = ? AND status = 'WAITING' LIMIT 1", show_id);
+    return rs->next();
+  });
+  if (!anyone_waiting) {
+    if (!event_id.empty()) {
+      ctx.db().autocommit([&](Session& s) {
+        s.exec("INSERT IGNORE INTO processed_events (consumer, event_id) VALUES ('waitlist', ?)",
+               event_id);
+      });
+    }
+    return 0;
+  }
   std::vector<OutboxEvent> events;
   int64_t assigned = ctx.db().transaction([&](Session& s) -> int64_t {
     events.clear();
