@@ -3,24 +3,18 @@
 #include <gtest/gtest.h>
 
 #include "cinema/jwt.h"
+#include "cinema/testing.h"
 #include "cinema/timefmt.h"
 #include "user_query.h"
 
 namespace cinema::admin_users {
 namespace {
 
+using testing::names_field;
+
 Request make(std::string method, std::string path, std::string body, const std::string& role,
              const Context& ctx) {
-  Request r;
-  r.method = std::move(method);
-  r.path = std::move(path);
-  r.body = std::move(body);
-  r.headers["content-type"] = "application/json";
-  if (!role.empty()) {
-    r.headers["authorization"] =
-        "Bearer " + sign_access_token(ctx.config().jwt, 1, role, ctx.clock().now_s());
-  }
-  return r;
+  return testing::json_request(std::move(method), std::move(path), std::move(body), role, ctx);
 }
 
 Request list(std::string query_string, const Context& ctx, const std::string& role = "ADMIN") {
@@ -28,10 +22,6 @@ Request list(std::string query_string, const Context& ctx, const std::string& ro
   r.query_string = std::move(query_string);
   r.query = parse_query(r.query_string);
   return r;
-}
-
-bool names_field(const Response& r, const std::string& field) {
-  return r.body.find("\"field\":\"" + field + "\"") != std::string::npos;
 }
 
 TEST(UserQuery, EscapesLikeWildcards) {

@@ -22,11 +22,11 @@ TEST(Catalog, RejectsBadQueryParameters) {
   EXPECT_EQ(handle(get("/v1/cinemas", {{"limit", "abc"}}), ctx).status, 400);
   EXPECT_EQ(handle(get("/v1/cinemas", {{"cursor", "garbage!"}}), ctx).status, 400);
   EXPECT_EQ(handle(get("/v1/shows", {{"from", "tomorrow"}}), ctx).status, 400);
-  EXPECT_EQ(handle(get("/v1/shows", {{"from", "2026-12-02T00:00:00Z"},
-                                     {"to", "2026-12-01T00:00:00Z"}}),
-                   ctx)
-                .status,
-            400);
+  EXPECT_EQ(
+      handle(get("/v1/shows", {{"from", "2026-12-02T00:00:00Z"}, {"to", "2026-12-01T00:00:00Z"}}),
+             ctx)
+          .status,
+      400);
   EXPECT_EQ(handle(get("/v1/shows", {{"cinema_id", "x"}}), ctx).status, 400);
   EXPECT_EQ(handle(get("/v1/halls/1/seats", {{"active", "maybe"}}), ctx).status, 400);
   EXPECT_EQ(handle(get("/v1/search/shows", {{"q", std::string(101, 'a')}}), ctx).status, 400);

@@ -21,15 +21,15 @@ Request hold_request(Context& ctx, std::string body, const std::string& role = "
 TEST(Hold, RefusesBadBodiesBeforeTouchingSeats) {
   Context ctx(Config::for_tests());
   for (const char* body : {
-           R"({})",                                   // neither mode
-           R"({"seat_ids":[1],"count":1})",           // both modes
-           R"({"seat_ids":[]})",                      // empty
-           R"({"seat_ids":[1,1]})",                   // duplicates
+           R"({})",                                      // neither mode
+           R"({"seat_ids":[1],"count":1})",              // both modes
+           R"({"seat_ids":[]})",                         // empty
+           R"({"seat_ids":[1,1]})",                      // duplicates
            R"({"seat_ids":[1,2,3,4,5,6,7,8,9,10,11]})",  // over the cap
-           R"({"seat_ids":[0]})",                     // not an id
-           R"({"count":11})",                         // over the cap
-           R"({"count":2,"together":"yes"})",         // wrong type
-           R"({"seat_ids":[1],"user_id":3})",         // privileged field
+           R"({"seat_ids":[0]})",                        // not an id
+           R"({"count":11})",                            // over the cap
+           R"({"count":2,"together":"yes"})",            // wrong type
+           R"({"seat_ids":[1],"user_id":3})",            // privileged field
        }) {
     Response r = handle(hold_request(ctx, body), ctx);
     EXPECT_EQ(r.status, 400) << body;

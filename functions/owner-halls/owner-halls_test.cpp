@@ -3,27 +3,17 @@
 #include <gtest/gtest.h>
 
 #include "cinema/jwt.h"
+#include "cinema/testing.h"
 #include "layout.h"
 
 namespace cinema::owner_halls {
 namespace {
 
+using testing::names_field;
+
 Request make(std::string method, std::string path, std::string body, const std::string& role,
              const Context& ctx) {
-  Request r;
-  r.method = std::move(method);
-  r.path = std::move(path);
-  r.body = std::move(body);
-  r.headers["content-type"] = "application/json";
-  if (!role.empty()) {
-    r.headers["authorization"] =
-        "Bearer " + sign_access_token(ctx.config().jwt, 7, role, ctx.clock().now_s());
-  }
-  return r;
-}
-
-bool names_field(const Response& r, const std::string& field) {
-  return r.body.find("\"field\":\"" + field + "\"") != std::string::npos;
+  return testing::json_request(std::move(method), std::move(path), std::move(body), role, ctx);
 }
 
 std::optional<HallGrid> parse(const char* json, std::string* error) {

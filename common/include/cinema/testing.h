@@ -1,0 +1,33 @@
+// Helpers for handler unit tests: requests as nginx would hand them over.
+#pragma once
+
+#include <string>
+
+#include "cinema/context.h"
+#include "cinema/http.h"
+#include "cinema/jwt.h"
+
+namespace cinema::testing {
+
+// A JSON request; with a non-empty `role`, a valid bearer token for user 7
+// with that role, signed with the context's secret at the context's time.
+inline Request json_request(std::string method, std::string path, std::string body,
+                            const std::string& role, const Context& ctx, int64_t user_id = 7) {
+  Request r;
+  r.method = std::move(method);
+  r.path = std::move(path);
+  r.body = std::move(body);
+  r.headers["content-type"] = "application/json";
+  if (!role.empty()) {
+    r.headers["authorization"] =
+        "Bearer " + sign_access_token(ctx.config().jwt, user_id, role, ctx.clock().now_s());
+  }
+  return r;
+}
+
+// True when a validation problem names `field` in its errors[].
+inline bool names_field(const Response& r, const std::string& field) {
+  return r.body.find("\"field\":\"" + field + "\"") != std::string::npos;
+}
+
+}  // namespace cinema::testing
