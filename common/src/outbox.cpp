@@ -21,6 +21,7 @@ namespace {
 
 constexpr size_t kMarkChunk = 16;  // bounds the number of distinct prepared statements
 constexpr size_t kMaxPendingMarks = 512;
+constexpr int64_t kMarkIntervalMs = 200;
 
 void mark_published(Session& s, const std::vector<std::string>& event_ids) {
   for (size_t i = 0; i < event_ids.size(); i += kMarkChunk) {
@@ -62,13 +63,18 @@ OutboxEvent write_event(Session& s, Context& ctx, const std::string& type,
   return e;
 }
 
-std::string take_published_marks(Context& ctx) {
-  JsonWriter w;
-  w.begin_array();
-  for (const auto& id : ctx.confirmed_events()) w.value(id);
-  w.end_array();
-  ctx.confirmed_events().clear();
-  return w.str();
+void mark_published_batched(Session& s, Context& ctx) {
+  auto& pending = ctx.confirmed_events();
+  if (pending.empty()) return;
+  int64_t now_ms = ctx.clock().now_ms();
+  if (pending.size() < kMarkChunk && now_ms - ctx.marks_flushed_at_ms < kMarkIntervalMs) return;
+  // Whole chunks only while busy: each UPDATE marks kMarkChunk rows.
+  size_t n = pending.size() >= kMarkChunk ? pending.size() - pending.size() % kMarkChunk
+                                          : pending.size();
+  std::vector<std::string> batch(pending.begin(), pending.begin() + static_cast<long>(n));
+  mark_published(s, batch);
+  pending.erase(pending.begin(), pending.begin() + static_cast<long>(n));
+  ctx.marks_flushed_at_ms = now_ms;
 }
 
 void publish_after_commit(Context& ctx, const std::vector<OutboxEvent>& events) {

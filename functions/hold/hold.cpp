@@ -39,9 +39,6 @@ struct Attempt {
   std::vector<int64_t> unavailable;
 };
 
-
-
-
 Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const HoldRequest& hr) {
   return ctx.db().transaction([&](Session& s) -> Attempt {
     Attempt a;
@@ -62,14 +59,16 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const Hol
         return a;
       }
     }
-    // The whole hold is one round trip (migrations/0003_place_hold.sql): the
-    // replacement of a previous hold, the conditional UPDATE, the outbox
+    std::sort(ids.begin(), ids.end());  // the procedure reports the seats in this order
+    mark_published_batched(s, ctx);
+    // The whole hold is one round trip (migrations/0004_place_hold_lean.sql):
+    // the replacement of a previous hold, the conditional UPDATE, the outbox
     // events and the audit row.
     OutboxEvent held{uuid_v4(), "seat.held", ""};
     OutboxEvent released{uuid_v4(), "seat.released", ""};
-    auto row = s.call("CALL place_hold(?, ?, ?, ?, ?, ?, ?, ?, ?)", show_id, user.id, user.role,
+    auto row = s.call("CALL place_hold(?, ?, ?, ?, ?, ?, ?, ?)", show_id, user.id, user.role,
                       id_array(ids), ctx.config().hold_ttl_s, held.event_id, released.event_id,
-                      ctx.request_id, take_published_marks(ctx));
+                      ctx.request_id);
     std::string outcome = row["outcome"].value_or("");
     if (outcome != "OK") s.set_rollback_only();
     if (outcome == "NOT_FOUND") {
@@ -94,7 +93,6 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const Hol
       Placed p;
       p.hold_id = std::stoll(*row["hold_id"]);
       p.seat_ids = ids;
-      std::sort(p.seat_ids.begin(), p.seat_ids.end());
       p.total_cents = std::stoll(*row["total_cents"]);
       p.expires_at = *row["expires_at"];
       p.currency = *row["currency"];

@@ -61,15 +61,9 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
         "SELECT 1 FROM waitlist_entries WHERE show_id = ? AND status = 'WAITING' LIMIT 1", show_id);
     return rs->next();
   });
-  if (!anyone_waiting) {
-    if (!event_id.empty()) {
-      ctx.db().autocommit([&](Session& s) {
-        s.exec("INSERT IGNORE INTO processed_events (consumer, event_id) VALUES ('waitlist', ?)",
-               event_id);
-      });
-    }
-    return 0;
-  }
+  // Nothing to do, nothing to remember: a redelivery of this event would just
+  // read again (and a commit per freed seat is what an on-sale rush cannot pay).
+  if (!anyone_waiting) return 0;
   std::vector<OutboxEvent> events;
   int64_t assigned = ctx.db().transaction([&](Session& s) -> int64_t {
     events.clear();

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <string>
 #include <vector>
 
 #include "cinema/log.h"
@@ -15,6 +17,21 @@ struct Row {
   int64_t id;
   OutgoingMessage msg;
 };
+
+constexpr size_t kMarkChunk = 100;
+
+// One UPDATE per kMarkChunk rows, by primary key. A short last chunk is padded
+// with its last id, so every UPDATE is the same prepared statement.
+void mark_rows_published(Session& s, const std::vector<int64_t>& ids) {
+  static const std::string sql =
+      "UPDATE outbox SET published_at = NOW(3), attempts = attempts + 1 "
+      "WHERE published_at IS NULL AND id IN (" + placeholders(kMarkChunk) + ")";
+  for (size_t i = 0; i < ids.size(); i += kMarkChunk) {
+    std::vector<Session::Param> chunk;
+    for (size_t j = 0; j < kMarkChunk; ++j) chunk.emplace_back(ids[std::min(i + j, ids.size() - 1)]);
+    s.exec_list(sql, chunk);
+  }
+}
 
 }  // namespace
 
@@ -41,14 +58,11 @@ int64_t relay_outbox(Context& ctx, Broker& broker, Deadline deadline) {
     std::vector<PublishOutcome> outcomes = broker.publish_confirmed(batch, kConfirmTimeoutMs);
     int64_t acked = 0;
     ctx.db().transaction([&](Session& s) {
-      acked = 0;
+      std::vector<int64_t> acked_ids;
       for (size_t i = 0; i < rows.size(); ++i) {
         switch (outcomes[i]) {
           case PublishOutcome::kAcked:
-            s.exec("UPDATE outbox SET published_at = NOW(3), attempts = attempts + 1 "
-                   "WHERE id = ? AND published_at IS NULL",
-                   rows[i].id);
-            ++acked;
+            acked_ids.push_back(rows[i].id);
             break;
           case PublishOutcome::kReturned:
           case PublishOutcome::kNacked:
@@ -64,6 +78,8 @@ int64_t relay_outbox(Context& ctx, Broker& broker, Deadline deadline) {
             break;  // stays unpublished; the next run sends it again
         }
       }
+      mark_rows_published(s, acked_ids);
+      acked = static_cast<int64_t>(acked_ids.size());
     });
     published += acked;
     after_id = rows.back().id;

@@ -2,6 +2,7 @@
 // clients (created lazily, so a handler that fails validation never connects).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -40,6 +41,7 @@ class Context {
   // Outbox events the broker has confirmed but that are not yet marked
   // published; the next transaction that writes an event marks them.
   std::vector<std::string>& confirmed_events() { return confirmed_events_; }
+  int64_t marks_flushed_at_ms = 0;  // see mark_published_batched
 
  private:
   Config config_;

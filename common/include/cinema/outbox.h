@@ -28,8 +28,12 @@ void publish_after_commit(Context& ctx, const std::vector<OutboxEvent>& events);
 
 std::string uuid_v4();
 
-// The confirmed-but-unmarked event ids as a JSON array (and forgets them), for
-// statements that mark them published themselves (the place_hold procedure).
-std::string take_published_marks(Context& ctx);
+// Marks the confirmed-but-unmarked events published, inside `s`'s
+// transaction, in batches: on a busy process one UPDATE per 16 events rather
+// than one per event; a quiet process still marks at every call (at most
+// every kMarkIntervalMs), so the relay rarely sends a duplicate. For hot
+// paths that write their events without write_event (the place_hold
+// procedure).
+void mark_published_batched(Session& s, Context& ctx);
 
 }  // namespace cinema
