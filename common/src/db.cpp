@@ -220,16 +220,28 @@ void Database::run_transaction(const std::function<void(Session&)>& fn, int atte
   }
 }
 
-void Database::run_autocommit(const std::function<void(Session&)>& fn) {
-  for (int attempt = 0;; ++attempt) {
+void Database::run_autocommit(const std::function<void(Session&)>& fn, int attempts) {
+  bool reconnected = false;
+  for (int attempt = 1;; ++attempt) {
     try {
       Session session(*this);
       fn(session);
       return;
     } catch (const sql::SQLException& e) {
-      if (!is_connection_error(e.getErrorCode())) throw;
-      drop_connection();
-      if (attempt > 0) throw DbUnavailable(std::string("database connection lost: ") + e.what());
+      int code = e.getErrorCode();
+      if (is_connection_error(code)) {
+        drop_connection();
+        if (reconnected) throw DbUnavailable(std::string("database connection lost: ") + e.what());
+        reconnected = true;
+        --attempt;
+        continue;
+      }
+      if (is_retryable_tx_error(code) && attempt < attempts) {
+        log(LogLevel::kInfo, "tx retry", {{"errno", code}, {"attempt", attempt}});
+        backoff(attempt);
+        continue;
+      }
+      throw;
     }
   }
 }

@@ -63,18 +63,31 @@ OutboxEvent write_event(Session& s, Context& ctx, const std::string& type,
   return e;
 }
 
-void mark_published_batched(Session& s, Context& ctx) {
+MarkBatch take_mark_batch(Context& ctx) {
+  MarkBatch batch;
   auto& pending = ctx.confirmed_events();
-  if (pending.empty()) return;
+  if (pending.empty()) return batch;
   int64_t now_ms = ctx.clock().now_ms();
-  if (pending.size() < kMarkChunk && now_ms - ctx.marks_flushed_at_ms < kMarkIntervalMs) return;
-  // Whole chunks only while busy: each UPDATE marks kMarkChunk rows.
-  size_t n = pending.size() >= kMarkChunk ? pending.size() - pending.size() % kMarkChunk
-                                          : pending.size();
-  std::vector<std::string> batch(pending.begin(), pending.begin() + static_cast<long>(n));
-  mark_published(s, batch);
-  pending.erase(pending.begin(), pending.begin() + static_cast<long>(n));
+  if (pending.size() < kMarkChunk && now_ms - ctx.marks_flushed_at_ms < kMarkIntervalMs) {
+    return batch;
+  }
+  batch.ids.swap(pending);
   ctx.marks_flushed_at_ms = now_ms;
+  return batch;
+}
+
+void restore_mark_batch(Context& ctx, MarkBatch batch) {
+  auto& pending = ctx.confirmed_events();
+  pending.insert(pending.end(), batch.ids.begin(), batch.ids.end());
+}
+
+std::optional<std::string> MarkBatch::json() const {
+  if (ids.empty()) return std::nullopt;
+  JsonWriter w;
+  w.begin_array();
+  for (const auto& id : ids) w.value(id);
+  w.end_array();
+  return w.str();
 }
 
 void publish_after_commit(Context& ctx, const std::vector<OutboxEvent>& events) {

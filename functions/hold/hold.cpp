@@ -1,6 +1,8 @@
 #include "hold.h"
 
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include <cppconn/exception.h>
 #include <rapidjson/document.h>
@@ -39,75 +41,91 @@ struct Attempt {
   std::vector<int64_t> unavailable;
 };
 
-Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const HoldRequest& hr) {
-  return ctx.db().transaction([&](Session& s) -> Attempt {
-    Attempt a;
-    std::vector<int64_t> ids = hr.seat_ids;
+// Best available: the seats to ask for, from a plain read (the procedure's
+// conditional UPDATE decides; a lost race is retried by the caller).
+StatusOr<std::vector<int64_t>> pick_seats(Context& ctx, int64_t show_id, const PickRequest& pick) {
+  return ctx.db().autocommit([&](Session& s) -> StatusOr<std::vector<int64_t>> {
+    auto show = load_bookable_show(s, show_id);
+    if (!show.ok()) return show.problem();
+    PickRequest p = pick;
+    std::vector<int64_t> ids = pick_best_seats(load_seat_cells(s, show_id, p), p);
     if (ids.empty()) {
-      auto show = load_bookable_show(s, show_id);
-      if (!show.ok()) {
-        a.problem = show.problem();
-        return a;
-      }
-      PickRequest pick = hr.pick;
-      ids = pick_best_seats(load_seat_cells(s, show_id, pick), pick);
-      if (ids.empty()) {
-        a.problem = conflict(hr.pick.together
-                                 ? "No block of " + std::to_string(hr.pick.count) +
-                                       " adjacent seats is free; try together:false"
-                                 : "Not enough free seats");
-        return a;
-      }
+      return conflict(pick.together ? "No block of " + std::to_string(pick.count) +
+                                          " adjacent seats is free; try together:false"
+                                    : "Not enough free seats");
     }
-    std::sort(ids.begin(), ids.end());  // the procedure reports the seats in this order
-    mark_published_batched(s, ctx);
-    // The whole hold is one round trip (migrations/0004_place_hold_lean.sql):
-    // the replacement of a previous hold, the conditional UPDATE, the outbox
-    // events and the audit row.
-    OutboxEvent held{uuid_v4(), "seat.held", ""};
-    OutboxEvent released{uuid_v4(), "seat.released", ""};
-    auto row = s.call("CALL place_hold(?, ?, ?, ?, ?, ?, ?, ?)", show_id, user.id, user.role,
-                      id_array(ids), ctx.config().hold_ttl_s, held.event_id, released.event_id,
-                      ctx.request_id);
-    std::string outcome = row["outcome"].value_or("");
-    if (outcome != "OK") s.set_rollback_only();
-    if (outcome == "NOT_FOUND") {
-      a.problem = not_found("No such show");
-    } else if (outcome == "CANCELLED") {
-      a.problem = conflict("The show has been cancelled");
-    } else if (outcome == "STARTED") {
-      a.problem = conflict("The show has already started");
-    } else if (outcome == "BAD_SEATS") {
-      a.problem = bad_request("Some seat_ids are not seats of this show",
-                              {{"seat_ids", "must be seats of this show"}});
-    } else if (outcome == "UNAVAILABLE") {
-      rapidjson::Document d;
-      d.Parse(row["unavailable"].value_or("[]").c_str());
-      if (d.IsArray()) {
-        for (const auto& v : d.GetArray()) {
-          if (v.IsInt64()) a.unavailable.push_back(v.GetInt64());
-        }
-      }
-      if (a.unavailable.empty()) a.unavailable = ids;  // freed again meanwhile: still a lost race
-    } else if (outcome == "OK") {
-      Placed p;
-      p.hold_id = std::stoll(*row["hold_id"]);
-      p.seat_ids = ids;
-      p.total_cents = std::stoll(*row["total_cents"]);
-      p.expires_at = *row["expires_at"];
-      p.currency = *row["currency"];
-      if (row["released_payload"]) {
-        released.body = *row["released_payload"];
-        p.events.push_back(released);
-      }
-      held.body = *row["held_payload"];
-      p.events.push_back(held);
-      a.placed = std::move(p);
-    } else {
-      throw std::runtime_error("place_hold returned '" + outcome + "'");
-    }
-    return a;
+    return ids;
   });
+}
+
+Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const HoldRequest& hr) {
+  Attempt a;
+  std::vector<int64_t> ids = hr.seat_ids;
+  if (ids.empty()) {
+    auto picked = pick_seats(ctx, show_id, hr.pick);
+    if (!picked.ok()) {
+      a.problem = picked.problem();
+      return a;
+    }
+    ids = *picked;
+  }
+  std::sort(ids.begin(), ids.end());  // the procedure reports the seats in this order
+  // The whole hold is one round trip (migrations/0004_place_hold_lean.sql):
+  // the procedure's own transaction holds the replacement of a previous hold,
+  // the conditional UPDATE, the outbox events, the audit row and the marks of
+  // events the broker has confirmed meanwhile.
+  OutboxEvent held{uuid_v4(), "seat.held", ""};
+  OutboxEvent released{uuid_v4(), "seat.released", ""};
+  MarkBatch marks = take_mark_batch(ctx);
+  std::map<std::string, std::optional<std::string>> row;
+  try {
+    row = ctx.db().self_committing([&](Session& s) {
+      return s.call("CALL place_hold(?, ?, ?, ?, ?, ?, ?, ?, ?)", show_id, user.id, user.role,
+                    id_array(ids), ctx.config().hold_ttl_s, held.event_id, released.event_id,
+                    ctx.request_id, marks.json());
+    });
+  } catch (...) {
+    restore_mark_batch(ctx, std::move(marks));
+    throw;
+  }
+  std::string outcome = row["outcome"].value_or("");
+  if (outcome != "OK") restore_mark_batch(ctx, std::move(marks));
+  if (outcome == "NOT_FOUND") {
+    a.problem = not_found("No such show");
+  } else if (outcome == "CANCELLED") {
+    a.problem = conflict("The show has been cancelled");
+  } else if (outcome == "STARTED") {
+    a.problem = conflict("The show has already started");
+  } else if (outcome == "BAD_SEATS") {
+    a.problem = bad_request("Some seat_ids are not seats of this show",
+                            {{"seat_ids", "must be seats of this show"}});
+  } else if (outcome == "UNAVAILABLE") {
+    rapidjson::Document d;
+    d.Parse(row["unavailable"].value_or("[]").c_str());
+    if (d.IsArray()) {
+      for (const auto& v : d.GetArray()) {
+        if (v.IsInt64()) a.unavailable.push_back(v.GetInt64());
+      }
+    }
+    if (a.unavailable.empty()) a.unavailable = ids;  // freed again meanwhile: still a lost race
+  } else if (outcome == "OK") {
+    Placed p;
+    p.hold_id = std::stoll(*row["hold_id"]);
+    p.seat_ids = ids;
+    p.total_cents = std::stoll(*row["total_cents"]);
+    p.expires_at = *row["expires_at"];
+    p.currency = *row["currency"];
+    if (row["released_payload"]) {
+      released.body = *row["released_payload"];
+      p.events.push_back(released);
+    }
+    held.body = *row["held_payload"];
+    p.events.push_back(held);
+    a.placed = std::move(p);
+  } else {
+    throw std::runtime_error("place_hold returned '" + outcome + "'");
+  }
+  return a;
 }
 
 StatusOr<HoldRequest> parse(const Request& req) {

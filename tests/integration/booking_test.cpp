@@ -696,6 +696,33 @@ TEST(Booking, HoldConfirmCancelAndReleaseWriteOutboxAndAuditRows) {
   EXPECT_EQ(sql_int(events_sql, v.show_id, reservation), events);
 }
 
+// The hold path publishes its events itself and marks them published (in a
+// later hold's transaction, once the broker has confirmed them), so no relay
+// run is needed. The test stack runs no worker scheduler: only the request
+// path can mark these rows.
+TEST(Booking, HoldEventsGetMarkedPublishedByTheRequestPath) {
+  ASSERT_TRUE(wait_healthy(seconds(60))) << "the stack is not healthy before the test";
+  Venue v = make_venue(4, 10);
+  std::vector<int64_t> ids = hall_seat_ids(v.hall_id);
+  std::vector<Actor> customers = many_customers(8, "marks");
+  HttpResponse first = hold_seats(customers[0], v.show_id, {ids[0]});
+  ASSERT_EQ(first.status, 201) << first.describe();
+  int64_t first_hold = json_int(first, "hold_id").value_or(0);
+  ASSERT_EQ(outbox_rows("seat.held", "hold_id", first_hold), 1);
+  // Later holds, spread over the hold processes, carry the marks along.
+  size_t n = 0;
+  bool marked = wait_until(milliseconds(20000), [&] {
+    ++n;
+    const Actor& who = customers[n % customers.size()];
+    HttpResponse h = hold_seats(who, v.show_id, {ids[1 + n % (ids.size() - 1)]});
+    EXPECT_TRUE(h.status == 201 || h.status == 409 || h.status == 429) << h.describe();
+    std::this_thread::sleep_for(milliseconds(250));
+    return outbox_rows("seat.held", "hold_id", first_hold, /*unpublished_only=*/true) == 0;
+  });
+  EXPECT_TRUE(marked) << "seat.held of hold " << first_hold << " is still unpublished after " << n
+                      << " more holds";
+}
+
 // ------------------------------------------------------------------ outages
 
 TEST(Booking, RabbitMqDownHoldsAndConfirmsStillSucceedAndStayUnpublished) {

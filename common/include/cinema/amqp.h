@@ -19,7 +19,8 @@ namespace cinema {
 // publishes, so no event is ever published before its queues exist.
 inline constexpr const char* kWaitlistQueue = "cinema.waitlist";            // seat.released
 inline constexpr const char* kNotificationsQueue = "cinema.notifications";  // booking.*, waitlist.*
-inline constexpr const char* kArchiveQueue = "cinema.archive";  // every event, bounded length
+inline constexpr const char* kRecentQueue = "cinema.recent";  // every event, bounded, not durable
+inline constexpr const char* kLegacyArchiveQueue = "cinema.archive";  // deleted at declare
 inline constexpr const char* kDeadLetterExchange = "cinema.dlx";
 inline constexpr const char* kDeadLetterQueue = "cinema.dead";
 

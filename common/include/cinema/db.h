@@ -157,13 +157,32 @@ class Database {
     }
   }
 
+  // One statement that owns its transaction (a procedure that commits or
+  // rolls back itself and re-raises its errors), in autocommit mode: the
+  // transaction in one round trip. Deadlocks and lock-wait timeouts run fn
+  // again like transaction(); a lost connection reconnects and runs it once
+  // more, so the statement must be safe to repeat after a commit whose answer
+  // was lost (place_hold is: a repeat replaces the hold it placed).
+  template <class F>
+  auto self_committing(F&& fn, int attempts = 4) -> std::invoke_result_t<F&, Session&> {
+    using R = std::invoke_result_t<F&, Session&>;
+    if constexpr (std::is_void_v<R>) {
+      run_autocommit([&](Session& s) { fn(s); }, attempts);
+    } else {
+      std::optional<R> out;
+      run_autocommit([&](Session& s) { out.emplace(fn(s)); }, attempts);
+      return std::move(*out);
+    }
+  }
+
   // True when a trivial query succeeds (reconnecting if needed).
   bool ping();
 
  private:
   friend class Session;
   void run_transaction(const std::function<void(Session&)>& fn, int attempts);
-  void run_autocommit(const std::function<void(Session&)>& fn);
+  // attempts > 1: deadlocks and lock-wait timeouts run fn again (self_committing).
+  void run_autocommit(const std::function<void(Session&)>& fn, int attempts = 1);
   sql::Connection& connection();
   void drop_connection();
   sql::PreparedStatement& prepare(const std::string& sql);

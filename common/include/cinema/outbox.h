@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,12 +29,17 @@ void publish_after_commit(Context& ctx, const std::vector<OutboxEvent>& events);
 
 std::string uuid_v4();
 
-// Marks the confirmed-but-unmarked events published, inside `s`'s
-// transaction, in batches: on a busy process one UPDATE per 16 events rather
-// than one per event; a quiet process still marks at every call (at most
-// every kMarkIntervalMs), so the relay rarely sends a duplicate. For hot
-// paths that write their events without write_event (the place_hold
-// procedure).
-void mark_published_batched(Session& s, Context& ctx);
+// Confirmed-but-unmarked events for a statement that marks them published
+// itself (the place_hold procedure), in batches: on a busy process one batch
+// per kMarkChunk events rather than a mark per event; a quiet one still sends
+// its marks with every call (at most every 200 ms), so the relay rarely sends
+// a duplicate. ids is empty when no batch is due.
+struct MarkBatch {
+  std::vector<std::string> ids;
+  std::optional<std::string> json() const;  // a JSON array, or nullopt (SQL NULL) when empty
+};
+MarkBatch take_mark_batch(Context& ctx);
+// For a transaction that did not commit: the marks wait for the next one.
+void restore_mark_batch(Context& ctx, MarkBatch batch);
 
 }  // namespace cinema
