@@ -8,7 +8,10 @@
 -- rolls back and is re-raised (deadlocks and lock-wait timeouts are the
 -- caller's to retry).
 --
--- p_seats     JSON array of distinct seat ids, sorted (the caller sorts)
+-- p_seats     JSON array of distinct seat ids, sorted (the caller sorts), for
+--             the event; p_seat1..p_seat10 the same ids, NULL-padded, for the
+--             statements (a primary-key IN list: point lookups, no temporary
+--             table as JSON_TABLE would need)
 -- p_published JSON array of outbox event ids the broker has confirmed, to
 --             mark published in this transaction; NULL for none
 -- Outcomes (column `outcome`):
@@ -20,20 +23,26 @@
 --   NOT_FOUND | CANCELLED | STARTED   the show cannot be booked
 -- What changed from 0003:
 --   * one round trip: no START TRANSACTION / COMMIT statements of the caller;
---   * seats are read and updated set-wise through JSON_TABLE joined to the
---     primary key (EXPLAIN: json_table ALL, show_seats eq_ref on
---     (const, j.seat_id)): point lookups, one statement however many seats;
---     the published marks likewise (STRAIGHT_JOIN: eq_ref on uq_outbox_event);
+--   * seats are read and updated by one statement each over a primary-key
+--     IN list, however many seats; the published marks through JSON_TABLE
+--     (STRAIGHT_JOIN: eq_ref on uq_outbox_event), only when a batch is due;
+--   * a hold keeps its seat list (holds.seat_ids): replacing a live hold
+--     needs no read of its seats;
 --   * the caller sends published marks in batches, not every call;
 --   * the held seat list is the caller's sorted list, not re-read;
 --   * both outbox rows of a replacing hold go in one INSERT.
 -- (Stored-procedure variables are strings to JSON_OBJECT: `+ 0` keeps ids numbers.)
+-- The seats a hold was placed with (NULL for holds made before this column).
+ALTER TABLE holds ADD COLUMN IF NOT EXISTS seat_ids VARCHAR(255) NULL AFTER currency;
+
 DROP PROCEDURE IF EXISTS place_hold;
 DELIMITER //
 CREATE PROCEDURE place_hold(
   IN p_show BIGINT, IN p_user BIGINT, IN p_role VARCHAR(16), IN p_seats LONGTEXT,
   IN p_ttl INT, IN p_held_event CHAR(36), IN p_released_event CHAR(36),
-  IN p_request_id VARCHAR(64), IN p_published LONGTEXT)
+  IN p_request_id VARCHAR(64), IN p_published LONGTEXT,
+  IN p_seat1 BIGINT, IN p_seat2 BIGINT, IN p_seat3 BIGINT, IN p_seat4 BIGINT, IN p_seat5 BIGINT,
+  IN p_seat6 BIGINT, IN p_seat7 BIGINT, IN p_seat8 BIGINT, IN p_seat9 BIGINT, IN p_seat10 BIGINT)
 proc: BEGIN
   DECLARE v_status VARCHAR(16) DEFAULT NULL;
   DECLARE v_started INT DEFAULT 0;
@@ -66,18 +75,23 @@ proc: BEGIN
   IF v_started = 1 THEN ROLLBACK; SELECT 'STARTED' AS outcome; LEAVE proc; END IF;
 
   SET v_asked = COALESCE(JSON_LENGTH(p_seats), 0);
-  SELECT COUNT(*), COALESCE(SUM(ss.price_cents), 0) INTO v_found, v_total
-    FROM JSON_TABLE(p_seats, '$[*]' COLUMNS (seat_id BIGINT PATH '$')) j
-    JOIN show_seats ss ON ss.show_id = p_show AND ss.seat_id = j.seat_id;
+  SELECT COUNT(*), COALESCE(SUM(price_cents), 0) INTO v_found, v_total
+    FROM show_seats FORCE INDEX (PRIMARY)
+   WHERE show_id = p_show AND seat_id IN (p_seat1, p_seat2, p_seat3, p_seat4, p_seat5,
+                                          p_seat6, p_seat7, p_seat8, p_seat9, p_seat10);
   IF v_found <> v_asked THEN ROLLBACK; SELECT 'BAD_SEATS' AS outcome; LEAVE proc; END IF;
 
   -- One active hold per user and show: a new hold replaces the previous one.
   -- By the unique (show, user, active_key) key: one row locked, never a range.
-  SELECT id INTO v_prev FROM holds
+  SELECT id, IF(expires_at > v_now, seat_ids, NULL) INTO v_prev, v_prev_seats FROM holds
     WHERE show_id = p_show AND user_id = p_user AND active_key = 1 FOR UPDATE;
   IF v_prev IS NOT NULL THEN
-    SELECT COALESCE(JSON_ARRAYAGG(seat_id), '[]') INTO v_prev_seats
-      FROM show_seats WHERE hold_id = v_prev AND status = 'HELD';
+    -- A live hold still has every seat it was placed with; an expired one may
+    -- have lost some to other customers.
+    IF v_prev_seats IS NULL THEN
+      SELECT COALESCE(JSON_ARRAYAGG(seat_id), '[]') INTO v_prev_seats
+        FROM show_seats WHERE hold_id = v_prev AND status = 'HELD';
+    END IF;
     UPDATE holds SET status = 'RELEASED' WHERE id = v_prev;
     UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL
       WHERE hold_id = v_prev AND status = 'HELD';
@@ -88,16 +102,15 @@ proc: BEGIN
   END IF;
 
   SET v_expires = v_now + INTERVAL p_ttl SECOND;
-  INSERT INTO holds (show_id, user_id, expires_at, total_cents, currency)
-    VALUES (p_show, p_user, v_expires, v_total, v_currency);
+  INSERT INTO holds (show_id, user_id, expires_at, total_cents, currency, seat_ids)
+    VALUES (p_show, p_user, v_expires, v_total, v_currency, p_seats);
   SET v_hold = LAST_INSERT_ID();
   -- The seat decision: FREE or expired HELD -> HELD; every seat or none.
-  UPDATE show_seats ss
-    JOIN JSON_TABLE(p_seats, '$[*]' COLUMNS (seat_id BIGINT PATH '$')) j
-      ON ss.show_id = p_show AND ss.seat_id = j.seat_id
-     SET ss.status = 'HELD', ss.hold_id = v_hold, ss.reservation_id = NULL,
-         ss.held_until = v_expires
-   WHERE ss.status = 'FREE' OR (ss.status = 'HELD' AND ss.held_until <= v_now);
+  UPDATE show_seats FORCE INDEX (PRIMARY)
+     SET status = 'HELD', hold_id = v_hold, reservation_id = NULL, held_until = v_expires
+   WHERE show_id = p_show AND seat_id IN (p_seat1, p_seat2, p_seat3, p_seat4, p_seat5,
+                                          p_seat6, p_seat7, p_seat8, p_seat9, p_seat10)
+     AND (status = 'FREE' OR (status = 'HELD' AND held_until <= v_now));
   IF ROW_COUNT() <> v_asked THEN
     SELECT COALESCE(JSON_ARRAYAGG(j.seat_id), '[]') INTO v_held
       FROM JSON_TABLE(p_seats, '$[*]' COLUMNS (seat_id BIGINT PATH '$')) j

@@ -135,6 +135,13 @@ Rows Session::query_list(const std::string& sql, const std::vector<Param>& param
   return Rows(ps.executeQuery());
 }
 
+std::map<std::string, std::optional<std::string>> Session::call_list(
+    const std::string& sql, const std::vector<Param>& params) {
+  auto& ps = prepare(sql);
+  bind_list(ps, params);
+  return first_row_and_drain(ps);
+}
+
 std::map<std::string, std::optional<std::string>> Session::first_row_and_drain(
     sql::PreparedStatement& ps) {
   std::map<std::string, std::optional<std::string>> row;

@@ -17,7 +17,7 @@
 namespace cinema::hold {
 namespace {
 
-constexpr int kMaxSeats = 10;
+constexpr int kMaxSeats = 10;  // also the procedure's p_seat1..p_seat10
 constexpr int kBestAvailableAttempts = 4;
 
 struct HoldRequest {
@@ -77,13 +77,26 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const Hol
   OutboxEvent held{uuid_v4(), "seat.held", ""};
   OutboxEvent released{uuid_v4(), "seat.released", ""};
   MarkBatch marks = take_mark_batch(ctx);
+  std::vector<Session::Param> params{show_id, user.id, user.role, id_array(ids),
+                                     int64_t{ctx.config().hold_ttl_s}, held.event_id,
+                                     released.event_id, ctx.request_id};
+  if (auto json = marks.json()) {
+    params.emplace_back(*json);
+  } else {
+    params.emplace_back(nullptr);
+  }
+  for (size_t i = 0; i < static_cast<size_t>(kMaxSeats); ++i) {
+    if (i < ids.size()) {
+      params.emplace_back(ids[i]);
+    } else {
+      params.emplace_back(nullptr);
+    }
+  }
+  static const std::string kCall =
+      "CALL place_hold(" + placeholders(9 + static_cast<size_t>(kMaxSeats)) + ")";
   std::map<std::string, std::optional<std::string>> row;
   try {
-    row = ctx.db().self_committing([&](Session& s) {
-      return s.call("CALL place_hold(?, ?, ?, ?, ?, ?, ?, ?, ?)", show_id, user.id, user.role,
-                    id_array(ids), ctx.config().hold_ttl_s, held.event_id, released.event_id,
-                    ctx.request_id, marks.json());
-    });
+    row = ctx.db().self_committing([&](Session& s) { return s.call_list(kCall, params); });
   } catch (...) {
     restore_mark_batch(ctx, std::move(marks));
     throw;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include "fixtures.h"
 #include "worker_run.h"
@@ -417,6 +418,66 @@ TEST(Booking, ExpiredHoldFreesTheSeatAndCannotBeConfirmed) {
   HttpResponse ok = confirm(b, v.show_id, hold_b);
   EXPECT_EQ(ok.status, 201) << ok.describe();
   EXPECT_EQ(seat_map(v.show_id).status_of(seat), "RESERVED");
+}
+
+// A new hold replaces the customer's previous one on the show: its seats go
+// FREE and its seat.released event lists exactly the seats it still had. A
+// live hold has all of them; an expired one may have lost some to others.
+TEST(Booking, ReplacingAHoldReleasesExactlyTheSeatsItStillHad) {
+  Venue v = make_venue(2, 5);
+  Actor a = new_customer("replace-a");
+  Actor b = new_customer("replace-b");
+  std::vector<int64_t> ids = hall_seat_ids(v.hall_id);
+  auto released_seats = [&](int64_t hold_id) {
+    auto rows = sql_rows(
+        "SELECT JSON_EXTRACT(payload, '$.data.seat_ids') FROM outbox WHERE event_type = "
+        "'seat.released' AND CAST(JSON_VALUE(payload, '$.data.hold_id') AS SIGNED) = ?",
+        hold_id);
+    std::vector<int64_t> out;
+    if (rows.size() != 1 || !rows[0][0]) return std::vector<int64_t>{-1};  // no single event
+    rapidjson::Document d;
+    d.Parse(rows[0][0]->c_str());
+    if (!d.IsArray()) return std::vector<int64_t>{-2};
+    for (const auto& x : d.GetArray()) out.push_back(x.GetInt64());
+    return out;
+  };
+
+  // Live: all of its seats come back.
+  HttpResponse first = hold_seats(a, v.show_id, {ids[1], ids[0]});
+  ASSERT_EQ(first.status, 201) << first.describe();
+  const int64_t hold1 = json_int(first, "hold_id").value_or(0);
+  HttpResponse second = hold_seats(a, v.show_id, {ids[2]});
+  ASSERT_EQ(second.status, 201) << second.describe();
+  const int64_t hold2 = json_int(second, "hold_id").value_or(0);
+  EXPECT_EQ(released_seats(hold1), (std::vector<int64_t>{ids[0], ids[1]}));
+  SeatMap map = seat_map(v.show_id);
+  EXPECT_EQ(map.status_of(ids[0]), "FREE");
+  EXPECT_EQ(map.status_of(ids[1]), "FREE");
+  EXPECT_EQ(map.status_of(ids[2]), "HELD");
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM holds WHERE show_id = ? AND user_id = ? AND "
+                    "status = 'ACTIVE'",
+                    v.show_id, a.id()),
+            1);
+
+  // Expired, and one of its seats taken by someone else meanwhile: only the
+  // other seat is released, and the other customer's hold is untouched.
+  HttpResponse third = hold_seats(a, v.show_id, {ids[3], ids[4]});
+  ASSERT_EQ(third.status, 201) << third.describe();
+  const int64_t hold3 = json_int(third, "hold_id").value_or(0);
+  EXPECT_EQ(released_seats(hold2), std::vector<int64_t>{ids[2]});
+  ASSERT_TRUE(wait_until(milliseconds(15000), [&] {
+    return seat_map(v.show_id).status_of(ids[3]) == "FREE";
+  })) << "hold " << hold3 << " did not expire within 15 s (TTL 3 s)";
+  HttpResponse taken = hold_seats(b, v.show_id, {ids[3]});
+  ASSERT_EQ(taken.status, 201) << taken.describe();
+  const int64_t hold_b = json_int(taken, "hold_id").value_or(0);
+  HttpResponse fourth = hold_seats(a, v.show_id, {ids[5]});
+  ASSERT_EQ(fourth.status, 201) << fourth.describe();
+  EXPECT_EQ(released_seats(hold3), std::vector<int64_t>{ids[4]});
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats WHERE show_id = ? AND seat_id = ? AND "
+                    "hold_id = ? AND status = 'HELD'",
+                    v.show_id, ids[3], hold_b),
+            1);
 }
 
 // ------------------------------------------------------------------ confirm

@@ -99,6 +99,8 @@ class Session {
     bind_all(ps, args...);
     return first_row_and_drain(ps);
   }
+  std::map<std::string, std::optional<std::string>> call_list(const std::string& sql,
+                                                               const std::vector<Param>& params);
   // Inside a transaction: roll back instead of committing when fn returns
   // (for answers like 409 that must leave no trace).
   void set_rollback_only() { rollback_only_ = true; }
