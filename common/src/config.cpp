@@ -88,6 +88,8 @@ Config Config::from_env() {
   c.webhook_max_attempts = env_int("CINEMA_WEBHOOK_MAX_ATTEMPTS", c.webhook_max_attempts, 1, 100);
   c.worker_lock_file = env_string("CINEMA_WORKER_LOCK_FILE", c.worker_lock_file);
   c.relay_batch = env_int("CINEMA_RELAY_BATCH", c.relay_batch, 1, 10000);
+  c.history_retention_hours =
+      env_int("CINEMA_HISTORY_RETENTION_HOURS", c.history_retention_hours, 1, 24 * 366 * 10);
   return c;
 }
 

@@ -23,6 +23,10 @@ int64_t relay_outbox(Context& ctx, Broker& broker, Deadline deadline);
 // Expired ACTIVE holds: seats back to FREE, hold EXPIRED, seat.released.
 int64_t sweep_expired_holds(Context& ctx, Deadline deadline);
 
+// Deletes published outbox rows and processed_events markers older than
+// history_retention_hours, a batch per statement (short locks).
+int64_t prune_history(Context& ctx, Deadline deadline);
+
 // Waiting-list assignment for one show in one transaction serialised on the
 // show row. Returns the number of entries assigned (or offered). With an
 // event id, records it in processed_events in the same transaction and does

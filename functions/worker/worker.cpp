@@ -52,6 +52,7 @@ void run_tasks(Context& ctx, Deadline deadline) {
     timed("consume_notifications", [&] { return consume_notifications(ctx, broker, deadline); });
   }
   timed("deliver_webhooks", [&] { return deliver_webhooks(ctx, deadline); });
+  timed("prune_history", [&] { return prune_history(ctx, deadline); });
 }
 
 int usage() {

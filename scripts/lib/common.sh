@@ -41,7 +41,7 @@ CINEMA_FUNCTION_VARS=(
 )
 CINEMA_SECRET_VARS=(CINEMA_DB_PASSWORD CINEMA_AMQP_PASSWORD CINEMA_JWT_SECRET)
 # Settings of the tooling itself, never handed to the functions.
-CINEMA_TOOL_VARS_RE='^CINEMA_(RUN_DIR|HTTP_PORT|BASE_URL|AMQP_DIST_PORT|AMQP_NODE|BIN_DIR|STACK_CTL|HEALTH_TIMEOUT|START_TIMEOUT|MIGRATIONS_DIR|DEMO_.*|BENCH_.*)$'
+CINEMA_TOOL_VARS_RE='^CINEMA_(RUN_DIR|HTTP_PORT|BASE_URL|AMQP_DIST_PORT|AMQP_NODE|BIN_DIR|DB_BUFFER_POOL|DB_FLUSH_LOG_AT_TRX_COMMIT|STACK_CTL|HEALTH_TIMEOUT|START_TIMEOUT|MIGRATIONS_DIR|DEMO_.*|BENCH_.*)$'
 
 # Other CINEMA_* variables set in the environment or .env (settings the C++
 # side reads that the tooling has no default for, e.g. CINEMA_PRICE_VIP_PERCENT).
@@ -145,7 +145,12 @@ cinema_profile() {
       # (to the largest values common/src/config.cpp accepts)
       export CINEMA_LOGIN_BURST=10000000 CINEMA_LOGIN_REFILL_PER_MINUTE=600000000
       export CINEMA_REGISTER_BURST=10000000 CINEMA_REGISTER_REFILL_PER_MINUTE=600000000
-      export CINEMA_HOLD_BURST=10000000 CINEMA_HOLD_REFILL_PER_MINUTE=600000000 ;;
+      export CINEMA_HOLD_BURST=10000000 CINEMA_HOLD_REFILL_PER_MINUTE=600000000
+      # Every run adds tens of thousands of events: keep an hour of history so
+      # repeated runs measure the same database, and give InnoDB room for the
+      # working set (256M is the small default of dev and test).
+      export CINEMA_HISTORY_RETENTION_HOURS=${CINEMA_HISTORY_RETENTION_HOURS:-1}
+      export CINEMA_DB_BUFFER_POOL=${CINEMA_DB_BUFFER_POOL:-1G} ;;
   esac
 
   export CINEMA_BIN_DIR=${CINEMA_BIN_DIR:-$CINEMA_REPO/build/bin}

@@ -28,7 +28,7 @@ mariadb_start() {
     --datadir="$MDB_DATA" --socket="$MDB_SOCK" --pid-file="$MDB_PID" \
     --port="$CINEMA_DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve \
     --log-error="$LOG_DIR/mariadb.err" --tmpdir="$MDB_DIR/tmp" \
-    --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit="${CINEMA_DB_FLUSH_LOG_AT_TRX_COMMIT:-1}" \
+    --innodb-buffer-pool-size="${CINEMA_DB_BUFFER_POOL:-256M}" --innodb-flush-log-at-trx-commit="${CINEMA_DB_FLUSH_LOG_AT_TRX_COMMIT:-1}" \
     --max-connections=500 --performance-schema=OFF \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
   MDB_SPAWNED=$SPAWNED_PID

@@ -237,6 +237,37 @@ TEST(Worker, AKilledRunLosesNothingAndAppliesNothingTwice) {
       << "events left unpublished after a clean run";
 }
 
+// History retention (CINEMA_HISTORY_RETENTION_HOURS, 168 by default): old
+// published outbox rows and old processed_events markers go; unpublished rows
+// stay however old, and so does everything recent.
+TEST(Worker, PruneDeletesOnlyOldPublishedHistory) {
+  const std::string tag = "prune-" + std::to_string(::getpid()) + "-" +
+                          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  auto add_row = [&](const std::string& name, const char* created, const char* published) {
+    sql_exec(std::string("INSERT INTO outbox (event_id, event_type, routing_key, aggregate_type, "
+                         "aggregate_id, payload, created_at, published_at) VALUES (UUID(), ?, "
+                         "'test.prune', 'test', 0, '{}', ") +
+                 created + ", " + published + ")",
+             tag + "-" + name);
+  };
+  add_row("old-published", "NOW(3) - INTERVAL 200 HOUR", "NOW(3) - INTERVAL 199 HOUR");
+  add_row("old-unpublished", "NOW(3) - INTERVAL 200 HOUR", "NULL");
+  add_row("recent-published", "NOW(3) - INTERVAL 2 HOUR", "NOW(3) - INTERVAL 1 HOUR");
+  sql_exec("INSERT INTO processed_events (consumer, event_id, processed_at) VALUES "
+           "(?, 'old', NOW(3) - INTERVAL 200 HOUR), (?, 'recent', NOW(3) - INTERVAL 1 HOUR)",
+           tag, tag);
+  ASSERT_EQ(run_worker(), 0);
+  auto rows = [&](const std::string& name) {
+    return sql_int("SELECT COUNT(*) FROM outbox WHERE event_type = ?", tag + "-" + name);
+  };
+  EXPECT_EQ(rows("old-published"), 0) << "a published row 199 h old is past retention";
+  EXPECT_EQ(rows("old-unpublished"), 1) << "an unpublished row is the relay's, never pruned";
+  EXPECT_EQ(rows("recent-published"), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM processed_events WHERE consumer = ? AND event_id = 'old'", tag), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM processed_events WHERE consumer = ? AND event_id = 'recent'", tag),
+            1);
+}
+
 TEST(Worker, AfterABrokerOutageTheRelayPublishesEveryRowOnce) {
   if (!stack_ctl_available()) GTEST_SKIP() << "CINEMA_STACK_CTL is not set";
   ASSERT_TRUE(wait_healthy(seconds(60)));

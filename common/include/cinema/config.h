@@ -79,6 +79,7 @@ struct Config {
   int64_t webhook_max_attempts = 6;
   std::string worker_lock_file = "/tmp/cinema-worker.lock";
   int64_t relay_batch = 500;
+  int64_t history_retention_hours = 168;  // published outbox rows, processed_events
 
   // Reads CINEMA_* variables; throws std::runtime_error naming the variable
   // when a value is malformed or a required secret is missing/too short.
