@@ -29,11 +29,13 @@ Config Config::from_env() {
   Config c;
   c.function_name = env_string("CINEMA_FUNCTION", c.function_name);
   c.db.host = env_string("CINEMA_DB_HOST", c.db.host);
+  c.db.socket = env_string("CINEMA_DB_SOCKET", c.db.socket);
   c.db.port = static_cast<int>(env_int("CINEMA_DB_PORT", c.db.port, 1, 65535));
   c.db.user = env_string("CINEMA_DB_USER", c.db.user);
   c.db.password = env_string("CINEMA_DB_PASSWORD", "");
   c.db.name = env_string("CINEMA_DB_NAME", c.db.name);
   c.redis.host = env_string("CINEMA_REDIS_HOST", c.redis.host);
+  c.redis.socket = env_string("CINEMA_REDIS_SOCKET", c.redis.socket);
   c.redis.port = static_cast<int>(env_int("CINEMA_REDIS_PORT", c.redis.port, 1, 65535));
   c.redis.password = env_string("CINEMA_REDIS_PASSWORD", "");
   c.amqp.host = env_string("CINEMA_AMQP_HOST", c.amqp.host);

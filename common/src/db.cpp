@@ -69,8 +69,14 @@ sql::Connection& Database::connection() {
   }
   try {
     sql::ConnectOptionsMap opts;
-    opts["hostName"] = sql::SQLString(settings_.host);
-    opts["port"] = settings_.port;
+    if (settings_.socket.empty()) {
+      opts["hostName"] = sql::SQLString(settings_.host);
+      opts["port"] = settings_.port;
+    } else {
+      // Same host: a unix socket skips the TCP stack on every round trip.
+      opts["hostName"] = sql::SQLString("localhost");
+      opts["socket"] = sql::SQLString(settings_.socket);
+    }
     opts["userName"] = sql::SQLString(settings_.user);
     opts["password"] = sql::SQLString(settings_.password);
     opts["schema"] = sql::SQLString(settings_.name);

@@ -204,6 +204,12 @@ std::string serialize_response(const Response& r) {
     out += value;
     out += "\r\n";
   }
+  if (!r.body.empty()) {
+    // nginx then forwards the body as is instead of chunking it.
+    out += "Content-Length: ";
+    out += std::to_string(r.body.size());
+    out += "\r\n";
+  }
   out += "\r\n";
   out += r.body;
   return out;

@@ -71,7 +71,8 @@ TEST(Response, RateLimitedCarriesRetryAfter) {
 TEST(Response, SerializesCgiStatusLine) {
   Response r = Response::json(201, "{}").with_header("Location", "/x");
   EXPECT_EQ(serialize_response(r),
-            "Status: 201 Created\r\nContent-Type: application/json\r\nLocation: /x\r\n\r\n{}");
+            "Status: 201 Created\r\nContent-Type: application/json\r\nLocation: /x\r\n"
+            "Content-Length: 2\r\n\r\n{}");
   EXPECT_EQ(serialize_response(Response::no_content()), "Status: 204 No Content\r\n\r\n");
 }
 

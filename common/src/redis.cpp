@@ -58,7 +58,9 @@ bool Redis::ensure_connected() {
   if (ctx_ != nullptr) return true;
   if (now_ms() < retry_after_ms_) return false;
   timeval tv{settings_.timeout_ms / 1000, (settings_.timeout_ms % 1000) * 1000};
-  ctx_ = redisConnectWithTimeout(settings_.host.c_str(), settings_.port, tv);
+  ctx_ = settings_.socket.empty()
+             ? redisConnectWithTimeout(settings_.host.c_str(), settings_.port, tv)
+             : redisConnectUnixWithTimeout(settings_.socket.c_str(), tv);
   if (ctx_ == nullptr || ctx_->err != 0) {
     log(LogLevel::kWarn, "redis connect failed",
         {{"error", ctx_ != nullptr ? ctx_->errstr : "allocation failed"}});

@@ -9,6 +9,7 @@ namespace cinema {
 struct DbSettings {
   std::string host = "127.0.0.1";
   int port = 3306;
+  std::string socket;  // a unix socket path: used instead of host and port when set
   std::string user = "cinema";
   std::string password;
   std::string name = "cinema";
@@ -20,6 +21,7 @@ struct DbSettings {
 struct RedisSettings {
   std::string host = "127.0.0.1";
   int port = 6379;
+  std::string socket;  // a unix socket path: used instead of host and port when set
   std::string password;
   int timeout_ms = 200;
 };
