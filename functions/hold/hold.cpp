@@ -41,34 +41,42 @@ struct Attempt {
   std::vector<int64_t> unavailable;
 };
 
-// Best available: the seats to ask for, from a plain read (the procedure's
-// conditional UPDATE decides; a lost race is retried by the caller).
-StatusOr<std::vector<int64_t>> pick_seats(Context& ctx, int64_t show_id, const PickRequest& pick) {
-  return ctx.db().autocommit([&](Session& s) -> StatusOr<std::vector<int64_t>> {
+// Best available: the show's seats, read once per request (a plain read: the
+// procedure's conditional UPDATE decides). Seats lost to a race are marked
+// taken, and the next attempt picks again without reading them again.
+struct BestAvailable {
+  PickRequest pick;
+  std::vector<SeatCell> cells;
+};
+
+StatusOr<BestAvailable> load_best(Context& ctx, int64_t show_id, const PickRequest& pick) {
+  return ctx.db().autocommit([&](Session& s) -> StatusOr<BestAvailable> {
     auto show = load_bookable_show(s, show_id);
     if (!show.ok()) return show.problem();
-    PickRequest p = pick;
-    std::vector<int64_t> ids = pick_best_seats(load_seat_cells(s, show_id, p), p);
-    if (ids.empty()) {
-      return conflict(pick.together ? "No block of " + std::to_string(pick.count) +
-                                          " adjacent seats is free; try together:false"
-                                    : "Not enough free seats");
-    }
-    return ids;
+    BestAvailable b{pick, {}};
+    b.cells = load_seat_cells(s, show_id, b.pick);
+    return b;
   });
 }
 
-Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, const HoldRequest& hr) {
-  Attempt a;
-  std::vector<int64_t> ids = hr.seat_ids;
+StatusOr<std::vector<int64_t>> pick_from(const BestAvailable& b) {
+  std::vector<int64_t> ids = pick_best_seats(b.cells, b.pick);
   if (ids.empty()) {
-    auto picked = pick_seats(ctx, show_id, hr.pick);
-    if (!picked.ok()) {
-      a.problem = picked.problem();
-      return a;
-    }
-    ids = *picked;
+    return conflict(b.pick.together ? "No block of " + std::to_string(b.pick.count) +
+                                          " adjacent seats is free; try together:false"
+                                    : "Not enough free seats");
   }
+  return ids;
+}
+
+void mark_taken(BestAvailable& b, const std::vector<int64_t>& lost) {
+  for (auto& c : b.cells) {
+    if (std::find(lost.begin(), lost.end(), c.seat_id) != lost.end()) c.free = false;
+  }
+}
+
+Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vector<int64_t> ids) {
+  Attempt a;
   std::sort(ids.begin(), ids.end());  // the procedure reports the seats in this order
   // The whole hold is one round trip (migrations/0004_place_hold_lean.sql):
   // the procedure's own transaction holds the replacement of a previous hold,
@@ -180,16 +188,29 @@ Response place(const Request& req, Context& ctx) {
     return Response::problem(st.problem());
   }
   int attempts = hr->seat_ids.empty() ? kBestAvailableAttempts : 1;
+  std::optional<BestAvailable> best;
   Attempt a;
   for (int i = 0; i < attempts; ++i) {
+    std::vector<int64_t> ids = hr->seat_ids;
+    if (ids.empty()) {
+      if (!best) {
+        auto loaded = load_best(ctx, *show_id, hr->pick);
+        if (!loaded.ok()) return Response::problem(loaded.problem());
+        best = std::move(*loaded);
+      }
+      auto picked = pick_from(*best);
+      if (!picked.ok()) return Response::problem(picked.problem());
+      ids = *picked;
+    }
     try {
-      a = try_place(ctx, *user, *show_id, *hr);
+      a = try_place(ctx, *user, *show_id, std::move(ids));
     } catch (const sql::SQLException& e) {
       // Two holds of one user on one show racing: the unique active-hold key decides.
       if (e.getErrorCode() != kErrDuplicateKey) throw;
       return Response::problem(conflict("Another hold of yours on this show is being placed"));
     }
     if (a.placed || a.problem) break;
+    if (best) mark_taken(*best, a.unavailable);
   }
   if (a.problem) return Response::problem(*a.problem);
   if (!a.placed) {
