@@ -480,6 +480,45 @@ TEST(Booking, ReplacingAHoldReleasesExactlyTheSeatsItStillHad) {
             1);
 }
 
+// One customer's holds on one show racing each other (double clicks, several
+// tabs): each ends 201 or 409, never 5xx; afterwards exactly one hold is
+// active, it has its seats, and no seat is left HELD by a replaced hold.
+TEST(Booking, ConcurrentHoldsOfOneCustomerLeaveExactlyOneActiveHold) {
+  Venue v = make_venue(2, 8);
+  Actor a = new_customer("tabs");
+  std::vector<int64_t> ids = hall_seat_ids(v.hall_id);
+  constexpr int kTabs = 8;
+  std::vector<int> status(kTabs, 0);
+  std::vector<std::thread> tabs;
+  for (int t = 0; t < kTabs; ++t) {
+    tabs.emplace_back([&, t] {
+      HttpResponse r = hold_seats(a, v.show_id, {ids[static_cast<size_t>(2 * t)],
+                                                 ids[static_cast<size_t>(2 * t + 1)]});
+      status[static_cast<size_t>(t)] = r.status;
+    });
+  }
+  for (auto& t : tabs) t.join();
+  int placed = 0;
+  for (int s : status) {
+    EXPECT_TRUE(s == 201 || s == 409) << "status " << s;
+    if (s == 201) ++placed;
+  }
+  EXPECT_GE(placed, 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE'",
+                    v.show_id, a.id()),
+            1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats ss JOIN holds h ON h.id = ss.hold_id "
+                    "WHERE ss.show_id = ? AND ss.status = 'HELD' AND h.status <> 'ACTIVE'",
+                    v.show_id),
+            0)
+      << "seats still HELD by a hold that is no longer active";
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats ss JOIN holds h ON h.id = ss.hold_id "
+                    "WHERE ss.show_id = ? AND ss.status = 'HELD' AND h.status = 'ACTIVE'",
+                    v.show_id),
+            2)
+      << "the active hold should have its two seats";
+}
+
 // ------------------------------------------------------------------ confirm
 
 TEST(Booking, ConfirmCreatesOneReservationAndIsIdempotent) {
