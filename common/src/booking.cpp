@@ -50,9 +50,12 @@ void after_seat_change(Context& ctx, int64_t show_id, const std::vector<OutboxEv
   }
   // The version bump above must precede the answer (no stale map after a
   // writer returns); the announcements need not.
+  // Live first: it is a local, bounded call, while the broker's first
+  // connection (and its topology declaration) can take a while, and another
+  // process's later change to the same seats must not overtake this one.
   ctx.after_response([&ctx, show_id, events] {
-    publish_after_commit(ctx, events);
     ctx.live().publish(show_id, events);
+    publish_after_commit(ctx, events);
   });
 }
 

@@ -487,6 +487,21 @@ TEST(CatalogOwner, LayoutHallShowsGapsSeatTypesAndTypePrices) {
   ASSERT_EQ(prices["STANDARD"].size(), 1u) << "standard seats have different prices";
   EXPECT_EQ(*prices["STANDARD"].begin(), base) << "a standard seat costs the base price";
   EXPECT_GT(*prices["VIP"].begin(), *prices["STANDARD"].begin()) << "VIP must cost more";
+
+  // A new base price shows in the very next seat map (the functions keep the
+  // seats' layout and prices in memory between renders).
+  HttpResponse repriced =
+      patch(path("/v1/shows/", show), JsonObj().i("base_price_cents", 2 * base).str(), owner.auth());
+  ASSERT_EQ(repriced.status, 200) << repriced.describe();
+  for (int i = 0; i < 6; ++i) {  // several reads: they may land on different processes
+    SeatMap after = seat_map(show);
+    ASSERT_TRUE(after.ok()) << after.response.describe();
+    for (const Seat& s : after.seats) {
+      if (s.type == "STANDARD") {
+        EXPECT_EQ(s.price_cents, 2 * base) << "seat " << s.id;
+      }
+    }
+  }
 }
 
 // ------------------------------------------------------------------ audit log
