@@ -35,7 +35,13 @@ struct Local {
   std::string gzip_body;
   std::string plain_body;  // filled on first use by a client without gzip
   int64_t expires_ms = 0;  // steady clock
+  int64_t arrived_ms = 0;  // when this process got this version (steady clock)
 };
+
+// A map whose previous version lived under a second is churning (an on-sale
+// rush bumps it with every hold): compress fast, as it will soon be replaced.
+constexpr int64_t kChurnMs = 1000;
+constexpr int kChurnGzipLevel = 1;
 
 std::unordered_map<int64_t, Local>& local_maps() {
   static std::unordered_map<int64_t, Local> maps;
@@ -212,7 +218,7 @@ Response seat_map(const Request& req, Context& ctx) {
     if (auto entry = cache.get(*id, *version)) {
       if (maps.size() >= kMaxLocalShows) maps.clear();
       Local& l = maps[*id];
-      l = Local{*version, entry->etag, std::move(entry->gzip_body), "", now + entry->ttl_ms};
+      l = Local{*version, entry->etag, std::move(entry->gzip_body), "", now + entry->ttl_ms, now};
       return respond(req, l, "HIT");
     }
   }
@@ -221,9 +227,11 @@ Response seat_map(const Request& req, Context& ctx) {
   std::string v = version.value_or("0");
   auto rendered = render(ctx, *id, v);
   if (!rendered) return Response::problem(not_found("No such show"));
+  auto prev = maps.find(*id);
+  bool churning = prev != maps.end() && now - prev->second.arrived_ms < kChurnMs;
   Local fresh{v, "W/\"" + std::to_string(*id) + "-" + sha256_hex(rendered->body).substr(0, 16) + "\"",
-              gzip_compress(rendered->body), std::move(rendered->body),
-              now + rendered->ttl_s * 1000};
+              gzip_compress(rendered->body, churning ? kChurnGzipLevel : kGzipLevel),
+              std::move(rendered->body), now + rendered->ttl_s * 1000, now};
   if (!version) return respond(req, fresh, "BYPASS");  // Redis down: no caching at all
   cache.put(*id, v, {fresh.etag, fresh.gzip_body, 0}, rendered->ttl_s);
   if (maps.size() >= kMaxLocalShows) maps.clear();
