@@ -14,10 +14,7 @@ Response cancel_own(const Request& req, Context& ctx) {
   if (!id.ok()) return Response::problem(id.problem());
   auto user = authenticate(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
-  auto result = cancel_reservation(ctx, *user, *id, own_reservation);
-  if (!result.ok()) return Response::problem(result.problem());
-  after_seat_change(ctx, result->show_id, result->events);
-  return Response::json(200, result->body);
+  return cancel_reservation_response(ctx, *user, *id, own_reservation);
 }
 
 }  // namespace

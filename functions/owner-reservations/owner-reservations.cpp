@@ -63,10 +63,7 @@ Response cancel(const Request& req, Context& ctx) {
   if (!id.ok()) return Response::problem(id.problem());
   auto user = require_owner(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
-  auto result = cancel_reservation(ctx, *user, *id, owns_cinema);
-  if (!result.ok()) return Response::problem(result.problem());
-  after_seat_change(ctx, result->show_id, result->events);
-  return Response::json(200, result->body);
+  return cancel_reservation_response(ctx, *user, *id, owns_cinema);
 }
 
 }  // namespace

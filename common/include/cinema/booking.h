@@ -12,6 +12,7 @@
 #include "cinema/auth.h"
 #include "cinema/context.h"
 #include "cinema/db.h"
+#include "cinema/http.h"
 #include "cinema/outbox.h"
 #include "cinema/seat_picker.h"
 #include "cinema/status.h"
@@ -62,5 +63,9 @@ struct ReservationRef {
 StatusOr<CancelResult> cancel_reservation(Context& ctx, const AuthUser& actor,
                                           int64_t reservation_id,
                                           bool (*allowed)(const AuthUser&, const ReservationRef&));
+// The DELETE answer of both cancel routes: cancel_reservation, then the seat
+// change announced (after_seat_change), as 200 with the reservation or a problem.
+Response cancel_reservation_response(Context& ctx, const AuthUser& actor, int64_t reservation_id,
+                                     bool (*allowed)(const AuthUser&, const ReservationRef&));
 
 }  // namespace cinema

@@ -135,28 +135,18 @@ class Database {
   // outside the database). Any exception from fn rolls back and propagates.
   template <class F>
   auto transaction(F&& fn, int attempts = 4) -> std::invoke_result_t<F&, Session&> {
-    using R = std::invoke_result_t<F&, Session&>;
-    if constexpr (std::is_void_v<R>) {
-      run_transaction([&](Session& s) { fn(s); }, attempts);
-    } else {
-      std::optional<R> out;
-      run_transaction([&](Session& s) { out.emplace(fn(s)); }, attempts);
-      return std::move(*out);
-    }
+    return with_result(std::forward<F>(fn), [&](const std::function<void(Session&)>& run) {
+      run_transaction(run, attempts);
+    });
   }
 
   // Autocommit statements, retried once on a lost connection. For reads and
   // single-statement writes that need no transaction.
   template <class F>
   auto autocommit(F&& fn) -> std::invoke_result_t<F&, Session&> {
-    using R = std::invoke_result_t<F&, Session&>;
-    if constexpr (std::is_void_v<R>) {
-      run_autocommit([&](Session& s) { fn(s); });
-    } else {
-      std::optional<R> out;
-      run_autocommit([&](Session& s) { out.emplace(fn(s)); });
-      return std::move(*out);
-    }
+    return with_result(std::forward<F>(fn), [&](const std::function<void(Session&)>& run) {
+      run_autocommit(run);
+    });
   }
 
   // One statement that owns its transaction (a procedure that commits or
@@ -167,14 +157,9 @@ class Database {
   // was lost (place_hold is: a repeat replaces the hold it placed).
   template <class F>
   auto self_committing(F&& fn, int attempts = 4) -> std::invoke_result_t<F&, Session&> {
-    using R = std::invoke_result_t<F&, Session&>;
-    if constexpr (std::is_void_v<R>) {
-      run_autocommit([&](Session& s) { fn(s); }, attempts);
-    } else {
-      std::optional<R> out;
-      run_autocommit([&](Session& s) { out.emplace(fn(s)); }, attempts);
-      return std::move(*out);
-    }
+    return with_result(std::forward<F>(fn), [&](const std::function<void(Session&)>& run) {
+      run_autocommit(run, attempts);
+    });
   }
 
   // True when a trivial query succeeds (reconnecting if needed).
@@ -182,6 +167,19 @@ class Database {
 
  private:
   friend class Session;
+  // Runs fn(Session&) through `runner` (one of the run_* below) and returns
+  // what fn returned.
+  template <class F, class Runner>
+  static auto with_result(F&& fn, Runner&& runner) -> std::invoke_result_t<F&, Session&> {
+    using R = std::invoke_result_t<F&, Session&>;
+    if constexpr (std::is_void_v<R>) {
+      runner([&](Session& s) { fn(s); });
+    } else {
+      std::optional<R> out;
+      runner([&](Session& s) { out.emplace(fn(s)); });
+      return std::move(*out);
+    }
+  }
   void run_transaction(const std::function<void(Session&)>& fn, int attempts);
   // attempts > 1: deadlocks and lock-wait timeouts run fn again (self_committing).
   void run_autocommit(const std::function<void(Session&)>& fn, int attempts = 1);
