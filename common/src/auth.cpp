@@ -6,7 +6,7 @@
 
 namespace cinema {
 
-StatusOr<AuthUser> authenticate(const Request& req, const Context& ctx) {
+StatusOr<AuthUser> authenticate(const Request& req, Context& ctx) {
   std::string header = req.header("authorization");
   if (header.empty()) return unauthorized("An Authorization: Bearer token is required");
   constexpr std::string_view kScheme = "bearer ";
@@ -18,7 +18,10 @@ StatusOr<AuthUser> authenticate(const Request& req, const Context& ctx) {
   auto claims = verify_access_token(ctx.config().jwt, std::string_view(header).substr(kScheme.size()),
                                      ctx.clock().now_s());
   if (!claims.ok()) return claims.problem();
-  return AuthUser{claims->user_id, claims->role};
+  auto account = ctx.accounts().current(claims->user_id);
+  if (!account) return unauthorized("The account of this token no longer exists");
+  if (account->disabled) return unauthorized("This account is disabled");
+  return AuthUser{claims->user_id, account->role};
 }
 
 Status require_role(const AuthUser& user, std::initializer_list<std::string_view> roles) {

@@ -62,6 +62,20 @@ Config Config::from_env() {
   c.rate.hold_burst = env_int("CINEMA_HOLD_BURST", c.rate.hold_burst, 1, 10'000'000);
   c.rate.hold_refill_per_minute =
       env_int("CINEMA_HOLD_REFILL_PER_MINUTE", c.rate.hold_refill_per_minute, 1, 600'000'000);
+  c.rate.login_address_burst =
+      env_int("CINEMA_LOGIN_ADDRESS_BURST", c.rate.login_address_burst, 1, 10'000'000);
+  c.rate.login_address_refill_per_minute =
+      env_int("CINEMA_LOGIN_ADDRESS_REFILL_PER_MINUTE", c.rate.login_address_refill_per_minute, 1,
+              600'000'000);
+  c.rate.waitlist_burst = env_int("CINEMA_WAITLIST_BURST", c.rate.waitlist_burst, 1, 10'000'000);
+  c.rate.waitlist_refill_per_minute = env_int(
+      "CINEMA_WAITLIST_REFILL_PER_MINUTE", c.rate.waitlist_refill_per_minute, 1, 600'000'000);
+  c.rate.exempt_addresses = env_string("CINEMA_RATE_EXEMPT_ADDRESSES", "");
+  c.max_held_seats = env_int("CINEMA_MAX_HELD_SEATS", c.max_held_seats, 1, 1000);
+  c.max_waitlist_entries =
+      env_int("CINEMA_MAX_WAITLIST_ENTRIES", c.max_waitlist_entries, 1, 1000);
+  c.account_cache_ttl_s =
+      env_int("CINEMA_ACCOUNT_CACHE_TTL_SECONDS", c.account_cache_ttl_s, 0, 300);
   c.argon2_opslimit = env_int("CINEMA_ARGON2_OPSLIMIT", c.argon2_opslimit, 2, 20);
   c.argon2_memlimit_kib =
       env_int("CINEMA_ARGON2_MEMLIMIT_KIB", c.argon2_memlimit_kib, 19456, 4 * 1024 * 1024);

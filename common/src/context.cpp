@@ -47,6 +47,13 @@ void Context::run_after_response() {
   }
 }
 
+AccountDirectory& Context::accounts() {
+  if (!accounts_) {
+    accounts_ = std::make_unique<CachedAccounts>(db(), redis(), config_.account_cache_ttl_s);
+  }
+  return *accounts_;
+}
+
 LivePublisher& Context::live() {
   if (!live_) live_ = std::make_unique<LivePublisher>(config_.live_publish_socket);
   return *live_;

@@ -1,9 +1,11 @@
 #include "cinema/http.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
 #include "cinema/json.h"
+#include "cinema/utf8.h"
 
 namespace cinema {
 
@@ -160,6 +162,8 @@ Request request_from_cgi(const std::vector<std::pair<std::string, std::string>>&
       script_name = value;
     } else if (name == "PATH_INFO") {
       path_info = value;
+    } else if (name == "CINEMA_REQUEST_ID") {
+      r.request_id = value;
     } else if (name == "REMOTE_ADDR") {
       r.remote_addr = value;
     } else if (name == "CONTENT_TYPE") {
@@ -180,9 +184,55 @@ Request request_from_cgi(const std::vector<std::pair<std::string, std::string>>&
     r.path = script_name + path_info;
   }
   r.query = parse_query(r.query_string);
-  r.request_id = r.header("x-request-id");
+  std::string client_id = r.header("x-request-id");
+  if (!client_id.empty() && client_id.size() <= 64 &&
+      client_id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+          std::string::npos) {
+    r.client_request_id = std::move(client_id);
+  }
   r.body = std::move(body);
   return r;
+}
+
+namespace {
+
+bool clean_text(std::string_view s) {
+  if (!is_valid_utf8(s)) return false;
+  return std::none_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+}  // namespace
+
+Status check_request_text(const Request& req) {
+  if (!clean_text(req.path)) return bad_request("The path is not valid UTF-8 text");
+  for (const auto& [key, value] : req.query) {
+    if (!clean_text(key) || !clean_text(value)) {
+      return bad_request("A query parameter is not valid UTF-8 text",
+                         {{clean_text(key) ? key : std::string("query"),
+                           "must be valid UTF-8 without control characters"}});
+    }
+  }
+  // The headers the functions read; any other is never looked at.
+  for (const char* name : {"authorization", "content-type", "if-none-match", "accept-encoding",
+                           "idempotency-key"}) {
+    auto it = req.headers.find(name);
+    if (it != req.headers.end() && !clean_text(it->second)) {
+      return bad_request(std::string("The ") + name + " header is not valid UTF-8 text");
+    }
+  }
+  auto key = req.headers.find("idempotency-key");
+  if (key != req.headers.end()) {
+    const std::string& k = key->second;
+    bool printable = std::all_of(k.begin(), k.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+    if (k.empty() || k.size() > 128 || !printable) {
+      return bad_request("Idempotency-Key must be 1..128 printable ASCII characters",
+                         {{"Idempotency-Key", "must be 1..128 printable ASCII characters"}});
+    }
+  }
+  return Status();
 }
 
 std::string serialize_response(const Response& r) {
@@ -208,6 +258,10 @@ std::string serialize_response(const Response& r) {
     // nginx then forwards the body as is instead of chunking it.
     out += "Content-Length: ";
     out += std::to_string(r.body.size());
+    out += "\r\n";
+  } else if (r.head_content_length > 0) {
+    out += "Content-Length: ";
+    out += std::to_string(r.head_content_length);
     out += "\r\n";
   }
   out += "\r\n";

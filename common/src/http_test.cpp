@@ -16,7 +16,8 @@ TEST(Request, FromCgiParams) {
                                 {"CONTENT_TYPE", "application/json"},
                                 {"CONTENT_LENGTH", "2"},
                                 {"HTTP_AUTHORIZATION", "Bearer t"},
-                                {"HTTP_X_REQUEST_ID", "rid-1"},
+                                {"HTTP_X_REQUEST_ID", "client-1"},
+                                {"CINEMA_REQUEST_ID", "0123abcd"},
                                 {"REMOTE_ADDR", "10.0.0.1"}},
                                "{}");
   EXPECT_EQ(r.method, "POST");
@@ -26,9 +27,40 @@ TEST(Request, FromCgiParams) {
   EXPECT_EQ(r.query.at("c"), "/x");
   EXPECT_EQ(r.header("content-type"), "application/json");
   EXPECT_EQ(r.header("authorization"), "Bearer t");
-  EXPECT_EQ(r.request_id, "rid-1");
+  EXPECT_EQ(r.request_id, "0123abcd");  // ours, from nginx; never the client's
+  EXPECT_EQ(r.client_request_id, "client-1");
   EXPECT_EQ(r.remote_addr, "10.0.0.1");
   EXPECT_EQ(r.body, "{}");
+}
+
+TEST(Request, ClientRequestIdIsKeptOnlyWhenHarmless) {
+  EXPECT_EQ(request_from_cgi({{"HTTP_X_REQUEST_ID", "a b"}}, "").client_request_id, "");
+  EXPECT_EQ(request_from_cgi({{"HTTP_X_REQUEST_ID", std::string(65, 'a')}}, "").client_request_id,
+            "");
+  EXPECT_EQ(request_from_cgi({{"HTTP_X_REQUEST_ID", "x"}}, "").request_id, "");
+}
+
+TEST(Request, TextChecksRefuseBadBytes) {
+  Request ok;
+  ok.path = "/v1/search/shows";
+  ok.query["q"] = "caf\xc3\xa9";
+  ok.headers["idempotency-key"] = "3f2c-k1";
+  EXPECT_TRUE(check_request_text(ok).ok());
+  auto refused = [&](auto mutate) {
+    Request r = ok;
+    mutate(r);
+    Status st = check_request_text(r);
+    return !st.ok() && st.problem().status == 400;
+  };
+  EXPECT_TRUE(refused([](Request& r) { r.query["q"] = "\xff"; }));
+  EXPECT_TRUE(refused([](Request& r) { r.query["q"] = "a\x01"; }));
+  EXPECT_TRUE(refused([](Request& r) { r.query["\xc3\x28"] = "1"; }));
+  EXPECT_TRUE(refused([](Request& r) { r.path = "/v1/\xed\xa0\x80"; }));
+  EXPECT_TRUE(refused([](Request& r) { r.headers["authorization"] = "Bearer \xc0\xaf"; }));
+  EXPECT_TRUE(refused([](Request& r) { r.headers["idempotency-key"] = "k\xff"; }));
+  EXPECT_TRUE(refused([](Request& r) { r.headers["idempotency-key"] = "with space"; }));
+  EXPECT_TRUE(refused([](Request& r) { r.headers["idempotency-key"] = std::string(129, 'k'); }));
+  EXPECT_TRUE(refused([](Request& r) { r.headers["idempotency-key"] = ""; }));
 }
 
 TEST(Request, PathFallsBackToRequestUriThenPathInfo) {

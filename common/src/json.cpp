@@ -5,19 +5,50 @@
 
 #include <rapidjson/error/en.h>
 
+#include "cinema/utf8.h"
+
 namespace cinema {
+namespace {
+
+// Every key and string in `v` is well-formed UTF-8. rapidjson decodes a lone
+// \uDC00 escape into an encoded surrogate and passes invalid raw bytes
+// through, so its own checks are not enough.
+// Also false past kMaxDepth levels of nesting: no body we accept nests deeper.
+constexpr int kMaxDepth = 32;
+
+bool valid_text(const rapidjson::Value& v, int depth = 0) {
+  if (depth > kMaxDepth) return false;
+  if (v.IsString()) return is_valid_utf8(std::string_view(v.GetString(), v.GetStringLength()));
+  if (v.IsArray()) {
+    for (const auto& e : v.GetArray()) {
+      if (!valid_text(e, depth + 1)) return false;
+    }
+  } else if (v.IsObject()) {
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      if (!valid_text(it->name, depth + 1) || !valid_text(it->value, depth + 1)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 StatusOr<JsonBody> JsonBody::parse(std::string_view body,
                                    std::initializer_list<std::string_view> allowed) {
   JsonBody out;
   out.doc_ = std::make_unique<rapidjson::Document>();
-  out.doc_->Parse(body.data(), body.size());
+  // Iterative: a deeply nested body must not exhaust the stack.
+  out.doc_->Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (out.doc_->HasParseError()) {
     return bad_request(std::string("Malformed JSON at offset ") +
                        std::to_string(out.doc_->GetErrorOffset()) + ": " +
                        rapidjson::GetParseError_En(out.doc_->GetParseError()));
   }
   if (!out.doc_->IsObject()) return bad_request("The request body must be a JSON object");
+  if (!valid_text(*out.doc_)) {
+    return bad_request(
+        "The request body is not valid UTF-8, has an unpaired surrogate escape, or nests too deep");
+  }
   std::vector<FieldError> errors;
   std::set<std::string> seen;
   for (auto it = out.doc_->MemberBegin(); it != out.doc_->MemberEnd(); ++it) {

@@ -19,6 +19,25 @@ TEST(JsonBody, RejectsMalformedJson) {
   EXPECT_NE(b.problem().detail.find("Malformed JSON"), std::string::npos);
 }
 
+TEST(JsonBody, RejectsInvalidUtf8AndLoneSurrogates) {
+  for (std::string body : {"{\"name\":\"\xff\"}", "{\"name\":\"\xc0\xaf\"}",
+                           "{\"name\":\"\xc3\x28\"}", "{\"name\":\"\xed\xa0\x80\"}",
+                           "{\"name\":\"\\udc00\"}", "{\"name\":\"\\ud800\"}",
+                           "{\"\xff\":1}"}) {
+    auto b = JsonBody::parse(body, {"name"});
+    ASSERT_FALSE(b.ok()) << body;
+    EXPECT_EQ(b.problem().status, 400) << body;
+  }
+  EXPECT_TRUE(JsonBody::parse("{\"name\":\"caf\xc3\xa9 \\ud83c\\udfac\"}", {"name"}).ok());
+}
+
+TEST(JsonBody, RejectsDeepNesting) {
+  std::string deep = "{\"name\":" + std::string(20000, '[') + std::string(20000, ']') + "}";
+  auto b = JsonBody::parse(deep, {"name"});
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.problem().status, 400);
+}
+
 TEST(JsonBody, RejectsTrailingGarbage) {
   EXPECT_FALSE(JsonBody::parse(R"({"a":1} x)", {"a"}).ok());
 }

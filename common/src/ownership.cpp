@@ -32,7 +32,7 @@ StatusOr<Ownership> authorize_owner(Session& s, const AuthUser& user, Owned kind
   return o;
 }
 
-StatusOr<AuthUser> require_owner(const Request& req, const Context& ctx) {
+StatusOr<AuthUser> require_owner(const Request& req, Context& ctx) {
   auto user = authenticate(req, ctx);
   if (!user.ok()) return user.problem();
   if (auto st = require_role(*user, {"OWNER", "ADMIN"}); !st.ok()) return st.problem();

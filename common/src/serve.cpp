@@ -69,12 +69,21 @@ std::string function_name_from_env() {
 
 Response handle_safely(const Handler& handler, const Request& req, Context& ctx) {
   auto started = std::chrono::steady_clock::now();
-  ctx.request_id = req.request_id.empty() ? random_hex(8) : req.request_id;
+  ctx.request_id = req.request_id.empty() ? random_hex(16) : req.request_id;
   log_set_request_id(ctx.request_id);
   Response resp;
   std::string length_header = req.header("content-length");
+  // HEAD is GET without the body, on every GET route.
+  const bool head = req.method == "HEAD";
   try {
-    if (!length_header.empty() &&
+    Status text = check_request_text(req);
+    if (!text.ok()) {
+      resp = Response::problem(text.problem());
+    } else if (head) {
+      Request get = req;
+      get.method = "GET";
+      resp = handler(get, ctx);
+    } else if (!length_header.empty() &&
         (length_header.size() > 15 ||
          length_header.find_first_not_of("0123456789") != std::string::npos)) {
       resp = Response::problem(bad_request("Content-Length is not a number"));
@@ -112,10 +121,23 @@ Response handle_safely(const Handler& handler, const Request& req, Context& ctx)
     resp.body.pop_back();
     resp.body += ",\"request_id\":" + json_quote(ctx.request_id) + "}";
   }
+  if (head) {
+    resp.head_content_length = resp.body.size();
+    resp.body.clear();
+  }
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
                   .count();
-  log(resp.status >= 500 ? LogLevel::kWarn : LogLevel::kInfo, "request",
-      {{"method", req.method}, {"path", req.path}, {"status", resp.status}, {"latency_ms", ms}});
+  if (req.client_request_id.empty()) {
+    log(resp.status >= 500 ? LogLevel::kWarn : LogLevel::kInfo, "request",
+        {{"method", req.method}, {"path", req.path}, {"status", resp.status}, {"latency_ms", ms}});
+  } else {
+    log(resp.status >= 500 ? LogLevel::kWarn : LogLevel::kInfo, "request",
+        {{"method", req.method},
+         {"path", req.path},
+         {"status", resp.status},
+         {"latency_ms", ms},
+         {"client_request_id", req.client_request_id}});
+  }
   log_set_request_id("");
   return resp;
 }

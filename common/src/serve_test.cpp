@@ -27,6 +27,39 @@ TEST(HandleSafely, ExceptionBecomesProblem500) {
   EXPECT_NE(r.body.find("\"request_id\":\"" + ctx.request_id + "\""), std::string::npos) << r.body;
 }
 
+TEST(HandleSafely, HeadIsGetWithoutTheBody) {
+  Context ctx(Config::for_tests());
+  Request r;
+  r.method = "HEAD";
+  r.path = "/x";
+  Response resp = handle_safely(
+      [](const Request& req, Context&) {
+        return req.method == "GET" ? Response::json(200, "{\"ok\":true}")
+                                   : Response::problem(method_not_allowed("GET"));
+      },
+      r, ctx);
+  EXPECT_EQ(resp.status, 200);
+  EXPECT_TRUE(resp.body.empty());
+  EXPECT_NE(serialize_response(resp).find("Content-Length: 11\r\n"), std::string::npos);
+}
+
+TEST(HandleSafely, BadBytesInTheQueryAre400) {
+  Context ctx(Config::for_tests());
+  Request r;
+  r.method = "GET";
+  r.path = "/x";
+  r.query["q"] = "\xc3\x28";
+  bool called = false;
+  Response resp = handle_safely(
+      [&](const Request&, Context&) {
+        called = true;
+        return Response::no_content();
+      },
+      r, ctx);
+  EXPECT_EQ(resp.status, 400);
+  EXPECT_FALSE(called);
+}
+
 TEST(HandleSafely, DatabaseDownBecomes503) {
   Context ctx(Config::for_tests());
   Response r = handle_safely(
@@ -62,7 +95,7 @@ TEST(HandleSafely, AssignsRequestId) {
   EXPECT_EQ(ctx.request_id, "given-id");
   r.request_id.clear();
   handle_safely([](const Request&, Context&) { return Response::no_content(); }, r, ctx);
-  EXPECT_EQ(ctx.request_id.size(), 16u);
+  EXPECT_EQ(ctx.request_id.size(), 32u);
 }
 
 }  // namespace

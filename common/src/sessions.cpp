@@ -1,5 +1,6 @@
 #include "cinema/sessions.h"
 
+#include "cinema/clock.h"
 #include "cinema/crypto.h"
 #include "cinema/json.h"
 #include "cinema/jwt.h"
@@ -15,8 +16,8 @@ TokenPair issue_tokens(Session& s, const Context& ctx, int64_t user_id, const st
   pair.refresh_token = random_token(32);  // 256 bits
   s.exec(
       "INSERT INTO refresh_tokens (user_id, family_id, token_hash, expires_at) "
-      "VALUES (?, ?, ?, FROM_UNIXTIME(?))",
-      user_id, family_id, sha256_hex(pair.refresh_token), now + jwt.refresh_ttl_s);
+      "VALUES (?, ?, ?, ?)",
+      user_id, family_id, sha256_hex(pair.refresh_token), sql_datetime(now + jwt.refresh_ttl_s));
   pair.access_token = sign_access_token(jwt, user_id, role, now);
   pair.expires_in = jwt.access_ttl_s;
   return pair;

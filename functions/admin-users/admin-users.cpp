@@ -13,7 +13,7 @@
 namespace cinema::admin_users {
 namespace {
 
-StatusOr<AuthUser> require_admin(const Request& req, const Context& ctx) {
+StatusOr<AuthUser> require_admin(const Request& req, Context& ctx) {
   auto user = authenticate(req, ctx);
   if (!user.ok()) return user.problem();
   if (auto st = require_role(*user, {"ADMIN"}); !st.ok()) return st.problem();
@@ -26,6 +26,7 @@ void write_user(JsonWriter& w, sql::ResultSet& rs) {
       .field("email", get_string(rs, "email"))
       .field("role", get_string(rs, "role"))
       .field("display_name", opt_string(rs, "display_name"))
+      .field("disabled", rs.getInt("disabled") == 1)
       .field("created_at", sql_time_to_rfc3339(get_string(rs, "created_at")))
       .end_object();
 }
@@ -38,9 +39,10 @@ Response list(const Request& req, Context& ctx) {
   std::string body = ctx.db().autocommit([&](Session& s) {
     // One row more than asked tells whether there is a next page.
     Rows rs = s.query(
-        "SELECT id, email, role, display_name, created_at FROM users WHERE id > ? "
-        "AND (? IS NULL OR role = ?) "
-        "AND (? IS NULL OR email LIKE ? ESCAPE '!' OR display_name LIKE ? ESCAPE '!') "
+        "SELECT id, email, role, display_name, disabled_at IS NOT NULL AS disabled, created_at "
+        "FROM users WHERE id > ? AND (? IS NULL OR role = ?) "
+        "AND (? IS NULL OR email LIKE ? COLLATE utf8mb4_unicode_ci ESCAPE '!' "
+        "OR display_name LIKE ? ESCAPE '!') "
         "ORDER BY id LIMIT ?",
         q->after_id, q->role, q->role, q->like, q->like, q->like, q->limit + 1);
     JsonWriter w;
@@ -69,47 +71,86 @@ Response list(const Request& req, Context& ctx) {
   return Response::json(200, body).with_header("Cache-Control", "no-store");
 }
 
-std::optional<std::string> user_json(Session& s, int64_t id, std::string* role) {
+struct UserRow {
+  std::string json;
+  std::string role;
+  bool disabled = false;
+};
+
+std::optional<UserRow> lock_user(Session& s, int64_t id) {
   Rows rs = s.query(
-      "SELECT id, email, role, display_name, created_at FROM users WHERE id = ? FOR UPDATE", id);
+      "SELECT id, email, role, display_name, disabled_at IS NOT NULL AS disabled, created_at "
+      "FROM users WHERE id = ? FOR UPDATE",
+      id);
   if (!rs->next()) return std::nullopt;
-  if (role != nullptr) *role = get_string(*rs, "role");
   JsonWriter w;
   write_user(w, *rs);
-  return w.str();
+  return UserRow{w.str(), get_string(*rs, "role"), rs->getInt("disabled") == 1};
 }
 
-// The new role reaches the user's access tokens at the next login or refresh
-// (refresh re-reads the role); tokens already issued keep theirs until they expire.
-Response change_role(const Request& req, Context& ctx) {
+// PATCH {role?, disabled?}. Either change takes effect at once: requests are
+// checked against the current role and flag (cinema/auth.h), the account's
+// cached state is dropped after commit, and its refresh-token families are
+// revoked, so no session carries the old rights on.
+Response update_user(const Request& req, Context& ctx) {
   auto admin = require_admin(req, ctx);
   if (!admin.ok()) return Response::problem(admin.problem());
   auto id = path_id(req, "user");
   if (!id.ok()) return Response::problem(id.problem());
-  auto body = read_json(req, {"role"});
+  auto body = read_json(req, {"role", "disabled"});
   if (!body.ok()) return Response::problem(body.problem());
-  auto role = body->string("role", true, 1, 16);
+  auto role = body->string("role", false, 1, 16);
+  auto disabled = body->boolean("disabled", false);
   if (role && !is_role(*role)) body->add_error("role", "must be CUSTOMER, OWNER or ADMIN");
+  if (!body->has("role") && !body->has("disabled")) {
+    body->add_error("role", "role or disabled is required");
+  }
   if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+  if (*id == admin->id && ((role && *role != "ADMIN") || disabled.value_or(false))) {
+    return Response::problem(
+        conflict("Admins cannot demote or disable themselves; ask another admin"));
+  }
 
+  bool changed = false;
   auto out = ctx.db().transaction([&](Session& s) -> StatusOr<std::string> {
-    // Every ADMIN row (and the index range) is locked first, always in this
-    // order, so two concurrent demotions cannot both see another admin left.
-    Rows admins = s.query("SELECT id FROM users WHERE role = 'ADMIN' FOR UPDATE");
+    changed = false;
+    // Every active ADMIN row is locked first, always in this order, so two
+    // concurrent demotions cannot both see another admin left.
+    Rows admins = s.query(
+        "SELECT id FROM users WHERE role = 'ADMIN' AND disabled_at IS NULL FOR UPDATE");
     int64_t admin_count = 0;
     while (admins->next()) ++admin_count;
-    std::string current;
-    auto before = user_json(s, *id, &current);
+    auto before = lock_user(s, *id);
     if (!before) return not_found("No such user");
-    if (current == *role) return *before;
-    if (current == "ADMIN" && admin_count <= 1) {
-      return conflict("This is the last ADMIN; grant ADMIN to someone else before demoting them");
+    std::string new_role = role.value_or(before->role);
+    bool new_disabled = disabled.value_or(before->disabled);
+    if (new_role == before->role && new_disabled == before->disabled) return before->json;
+    bool was_active_admin = before->role == "ADMIN" && !before->disabled;
+    bool stays_active_admin = new_role == "ADMIN" && !new_disabled;
+    if (was_active_admin && !stays_active_admin && admin_count <= 1) {
+      return conflict("This is the last ADMIN; grant ADMIN to someone else first");
     }
-    s.exec("UPDATE users SET role = ? WHERE id = ?", *role, *id);
-    std::string after = *user_json(s, *id, nullptr);
-    write_audit(s, ctx, {admin->id, admin->role, "user.role_change", "user", *id, *before, after});
+    s.exec(
+        "UPDATE users SET role = ?, disabled_at = IF(?, COALESCE(disabled_at, NOW(3)), NULL) "
+        "WHERE id = ?",
+        new_role, new_disabled, *id);
+    s.exec(
+        "UPDATE refresh_tokens SET revoked_at = NOW(3) WHERE user_id = ? AND revoked_at IS NULL",
+        *id);
+    std::string after = lock_user(s, *id)->json;
+    const char* action = new_role != before->role ? "user.role_change"
+                         : new_disabled           ? "user.disable"
+                                                  : "user.enable";
+    write_audit(s, ctx, {admin->id, admin->role, action, "user", *id, before->json, after});
+    changed = true;
     return after;
   });
+  if (changed) {
+    ctx.accounts().forget(*id);
+    // Again once answered: a reader that loaded the old state just before the
+    // commit may have cached it a moment after the first forget.
+    ctx.after_response([&ctx, user = *id] { ctx.accounts().forget(user); });
+  }
   if (!out.ok()) return Response::problem(out.problem());
   return Response::json(200, *out).with_header("Cache-Control", "no-store");
 }
@@ -117,7 +158,7 @@ Response change_role(const Request& req, Context& ctx) {
 const Router& router() {
   static const Router r = [] {
     Router r;
-    r.on("GET", "/v1/admin/users", list).on("PATCH", "/v1/admin/users/{user}", change_role);
+    r.on("GET", "/v1/admin/users", list).on("PATCH", "/v1/admin/users/{user}", update_user);
     return r;
   }();
   return r;

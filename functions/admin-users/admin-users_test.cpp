@@ -13,11 +13,11 @@ namespace {
 using testing::names_field;
 
 Request make(std::string method, std::string path, std::string body, const std::string& role,
-             const Context& ctx) {
+             Context& ctx) {
   return testing::json_request(std::move(method), std::move(path), std::move(body), role, ctx);
 }
 
-Request list(std::string query_string, const Context& ctx, const std::string& role = "ADMIN") {
+Request list(std::string query_string, Context& ctx, const std::string& role = "ADMIN") {
   Request r = make("GET", "/v1/admin/users", "", role, ctx);
   r.query_string = std::move(query_string);
   r.query = parse_query(r.query_string);

@@ -2,6 +2,10 @@
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
+#include <initializer_list>
+#include <string_view>
+
 #include "cinema/cache.h"
 #include "cinema/json.h"
 #include "cinema/timefmt.h"
@@ -16,8 +20,19 @@ constexpr int64_t kDefaultWindowS = 30 * 86400;
 // Serves from the catalogue cache when it can; otherwise loads from MariaDB
 // (autocommit reads) and fills the cache. Either way answers 304 for a
 // matching If-None-Match.
-Response cached(const Request& req, Context& ctx,
+// Only the query parameters a route reads make its cache key: any other is a
+// 400, or junk values would each be a fresh key and a database read.
+Response cached(const Request& req, Context& ctx, std::initializer_list<std::string_view> params,
                 const std::function<StatusOr<std::string>(Session&)>& load) {
+  std::vector<FieldError> unknown;
+  for (const auto& entry : req.query) {
+    if (std::find(params.begin(), params.end(), entry.first) == params.end()) {
+      unknown.push_back({entry.first, "is not a parameter of this resource"});
+    }
+  }
+  if (!unknown.empty()) {
+    return Response::problem(bad_request("Unknown query parameters", std::move(unknown)));
+  }
   CatalogCache cache(ctx.redis(), static_cast<int>(ctx.config().catalog_cache_ttl_s));
   std::string key = req.path;
   for (const auto& [k, v] : req.query) key += "|" + k + "=" + v;  // std::map: canonical order
@@ -99,7 +114,8 @@ Response cinemas(const Request& req, Context& ctx) {
   if (!page.ok()) return Response::problem(page.problem());
   auto city = req.query_param("city");
   if (city && city->empty()) city.reset();
-  return cached(req, ctx, [&](Session& s) { return list_cinemas(s, city, *page); });
+  return cached(req, ctx, {"limit", "cursor", "city"},
+                [&](Session& s) { return list_cinemas(s, city, *page); });
 }
 
 Response shows(const Request& req, Context& ctx) {
@@ -107,7 +123,8 @@ Response shows(const Request& req, Context& ctx) {
   if (!page.ok()) return Response::problem(page.problem());
   auto filter = read_show_filter(req, ctx);
   if (!filter.ok()) return Response::problem(filter.problem());
-  return cached(req, ctx, [&](Session& s) { return list_shows(s, *filter, *page); });
+  return cached(req, ctx, {"limit", "cursor", "from", "to", "cinema_id"},
+                [&](Session& s) { return list_shows(s, *filter, *page); });
 }
 
 Response search(const Request& req, Context& ctx) {
@@ -121,7 +138,8 @@ Response search(const Request& req, Context& ctx) {
   f.from_s = ctx.clock().now_s();
   f.to_s = f.from_s + 365 * 86400;
   f.title_query = q;
-  return cached(req, ctx, [&](Session& s) { return list_shows(s, f, *page); });
+  return cached(req, ctx, {"limit", "cursor", "q"},
+                [&](Session& s) { return list_shows(s, f, *page); });
 }
 
 // GET /v1/.../{id}... handled by a loader taking the id.
@@ -129,7 +147,7 @@ Handler by_id(StatusOr<std::string> (*load)(Session&, int64_t)) {
   return [load](const Request& req, Context& ctx) {
     auto id = path_id(req, "id");
     if (!id.ok()) return Response::problem(id.problem());
-    return cached(req, ctx, [&](Session& s) { return load(s, *id); });
+    return cached(req, ctx, {}, [&](Session& s) { return load(s, *id); });
   };
 }
 
@@ -152,7 +170,8 @@ const Router& router() {
         }
         active = *a == "true";
       }
-      return cached(req, ctx, [&](Session& s) { return hall_seats(s, *id, active); });
+      return cached(req, ctx, {"active"},
+                    [&](Session& s) { return hall_seats(s, *id, active); });
     });
     r.on("GET", "/v1/halls/{id}/shows", [](const Request& req, Context& ctx) {
       auto id = path_id(req, "id");
@@ -162,7 +181,8 @@ const Router& router() {
       auto filter = read_show_filter(req, ctx);
       if (!filter.ok()) return Response::problem(filter.problem());
       filter->hall_id = *id;
-      return cached(req, ctx, [&](Session& s) -> StatusOr<std::string> {
+      return cached(req, ctx, {"limit", "cursor", "from", "to", "cinema_id"},
+                    [&](Session& s) -> StatusOr<std::string> {
         auto hall = get_hall(s, *id);
         if (!hall.ok()) return hall.problem();
         return list_shows(s, *filter, *page);

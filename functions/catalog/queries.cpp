@@ -49,7 +49,7 @@ void show_fields(JsonWriter& w, sql::ResultSet& rs) {
 
 constexpr const char* kShowSelect =
     "SELECT sh.id, sh.hall_id, h.cinema_id, sh.title, sh.starts_at, sh.ends_at, "
-    "UNIX_TIMESTAMP(sh.starts_at) AS starts_epoch, sh.base_price_cents, sh.currency, sh.status, "
+    "TIMESTAMPDIFF(SECOND, '1970-01-01', sh.starts_at) AS starts_epoch, sh.base_price_cents, sh.currency, sh.status, "
     "h.name AS hall_name, c.name AS cinema_name, c.city "
     "FROM shows sh JOIN halls h ON h.id = sh.hall_id JOIN cinemas c ON c.id = h.cinema_id ";
 

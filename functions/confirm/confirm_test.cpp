@@ -4,6 +4,7 @@
 
 #include "cinema/jwt.h"
 #include "cinema/payment.h"
+#include "cinema/testing.h"
 
 namespace cinema::confirm {
 namespace {
@@ -14,15 +15,31 @@ TEST(Confirm, ValidatesBodyAndKey) {
   r.method = "POST";
   r.path = "/v1/shows/7/confirm";
   r.headers["content-type"] = "application/json";
+  testing::fake_accounts(ctx).accounts[5] = AccountState{"CUSTOMER", false};
   r.headers["authorization"] =
       "Bearer " + sign_access_token(ctx.config().jwt, 5, "CUSTOMER", ctx.clock().now_s());
   r.body = R"({"hold_id":"x"})";
   EXPECT_EQ(handle(r, ctx).status, 400);
   r.body = R"({"hold_id":1,"status":"CONFIRMED"})";
   EXPECT_EQ(handle(r, ctx).status, 400);
-  r.body = R"({"hold_id":1})";
-  r.headers["idempotency-key"] = std::string(129, 'k');
-  EXPECT_EQ(handle(r, ctx).status, 400);
+}
+
+TEST(Confirm, TheCurrentRoleDecidesNotTheToken) {
+  Context ctx(Config::for_tests());
+  Request r;
+  r.method = "POST";
+  r.path = "/v1/shows/7/confirm";
+  r.headers["content-type"] = "application/json";
+  r.headers["authorization"] =
+      "Bearer " + sign_access_token(ctx.config().jwt, 5, "CUSTOMER", ctx.clock().now_s());
+  r.body = R"({"hold_id":"x"})";
+  auto& accounts = testing::fake_accounts(ctx).accounts;
+  accounts[5] = AccountState{"OWNER", false};  // promoted since the token was signed
+  EXPECT_EQ(handle(r, ctx).status, 403);
+  accounts[5] = AccountState{"CUSTOMER", true};  // disabled
+  EXPECT_EQ(handle(r, ctx).status, 401);
+  accounts.erase(5);  // deleted
+  EXPECT_EQ(handle(r, ctx).status, 401);
 }
 
 TEST(MockPayment, DeclinesOnlyTheTestToken) {

@@ -78,7 +78,7 @@ void mark_taken(BestAvailable& b, const std::vector<int64_t>& lost) {
 Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vector<int64_t> ids) {
   Attempt a;
   std::sort(ids.begin(), ids.end());  // the procedure reports the seats in this order
-  // The whole hold is one round trip (migrations/0004_place_hold_lean.sql):
+  // The whole hold is one round trip (place_hold_v2, migrations/0006_security.sql):
   // the procedure's own transaction holds the replacement of a previous hold,
   // the conditional UPDATE, the outbox events, the audit row and the marks of
   // events the broker has confirmed meanwhile.
@@ -93,6 +93,7 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vect
   } else {
     params.emplace_back(nullptr);
   }
+  params.emplace_back(int64_t{ctx.config().max_held_seats});
   for (size_t i = 0; i < static_cast<size_t>(kMaxSeats); ++i) {
     if (i < ids.size()) {
       params.emplace_back(ids[i]);
@@ -101,7 +102,7 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vect
     }
   }
   static const std::string kCall =
-      "CALL place_hold(" + placeholders(9 + static_cast<size_t>(kMaxSeats)) + ")";
+      "CALL place_hold_v2(" + placeholders(10 + static_cast<size_t>(kMaxSeats)) + ")";
   std::map<std::string, std::optional<std::string>> row;
   try {
     row = ctx.db().self_committing([&](Session& s) { return s.call_list(kCall, params); });
@@ -120,6 +121,15 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vect
   } else if (outcome == "BAD_SEATS") {
     a.problem = bad_request("Some seat_ids are not seats of this show",
                             {{"seat_ids", "must be seats of this show"}});
+  } else if (outcome == "TOO_MANY_HELD") {
+    const int64_t cap = ctx.config().max_held_seats;
+    Problem p = conflict("You may hold at most " + std::to_string(cap) +
+                         " seats across all shows at once; confirm or release a hold first");
+    p.type = "/problems/held-seat-cap";
+    p.title = "Held-seat cap reached";
+    p.with_extension("max_held_seats", std::to_string(cap))
+        .with_extension("held_elsewhere", row["held"].value_or("0"));
+    a.problem = std::move(p);
   } else if (outcome == "UNAVAILABLE") {
     rapidjson::Document d;
     d.Parse(row["unavailable"].value_or("[]").c_str());

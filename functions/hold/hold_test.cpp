@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "cinema/jwt.h"
+#include "cinema/testing.h"
 
 namespace cinema::hold {
 namespace {
@@ -12,6 +13,7 @@ Request hold_request(Context& ctx, std::string body, const std::string& role = "
   r.method = "POST";
   r.path = "/v1/shows/7/hold";
   r.headers["content-type"] = "application/json";
+  testing::fake_accounts(ctx).accounts[5] = AccountState{role, false};
   r.headers["authorization"] =
       "Bearer " + sign_access_token(ctx.config().jwt, 5, role, ctx.clock().now_s());
   r.body = std::move(body);

@@ -19,6 +19,7 @@ struct Account {
   int64_t id = 0;
   std::string password_hash;
   std::string role;
+  bool disabled = false;
 };
 
 }  // namespace
@@ -32,7 +33,22 @@ Response handle(const Request& req, Context& ctx) {
   if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
 
   const auto& cfg = ctx.config();
-  std::string email = normalize_email(*raw_email).value_or(*raw_email);
+  // Accounts exist only under their canonical email: an address that has none
+  // cannot match one, so it is refused before any hashing.
+  auto canonical = normalize_email(*raw_email);
+  if (!canonical) {
+    return Response::problem(
+        bad_request("Invalid email", {{"email", "must be a valid email address"}}));
+  }
+  const std::string& email = *canonical;
+  // One bucket per client address across every email (each attempt costs an
+  // argon2 verification), and one per address and account.
+  BucketSpec per_address{static_cast<double>(cfg.rate.login_address_burst),
+                         cfg.rate.login_address_refill_per_minute / 60.0};
+  if (auto st = check_address_rate(ctx.limiter(), cfg.rate, "login", req.remote_addr, per_address);
+      !st.ok()) {
+    return Response::problem(st.problem());
+  }
   BucketSpec spec{static_cast<double>(cfg.rate.login_burst),
                   cfg.rate.login_refill_per_minute / 60.0};
   if (auto st = check_rate(ctx.limiter(), "rl:login:" + req.remote_addr + ":" + email, spec);
@@ -41,13 +57,19 @@ Response handle(const Request& req, Context& ctx) {
   }
 
   auto account = ctx.db().autocommit([&](Session& s) -> std::optional<Account> {
-    Rows rs = s.query("SELECT id, password_hash, role FROM users WHERE email = ?", email);
+    Rows rs = s.query(
+        "SELECT id, password_hash, role, disabled_at IS NOT NULL AS disabled FROM users "
+        "WHERE email = ?",
+        email);
     if (!rs->next()) return std::nullopt;
-    return Account{rs->getInt64("id"), get_string(*rs, "password_hash"), get_string(*rs, "role")};
+    return Account{rs->getInt64("id"), get_string(*rs, "password_hash"), get_string(*rs, "role"),
+                   rs->getInt("disabled") == 1};
   });
   bool ok = account ? verify_password(account->password_hash, *password)
                     : (verify_password(dummy_hash(cfg), *password), false);
   if (!ok) return Response::problem(unauthorized("Invalid email or password"));
+  // Said only to someone who knows the password.
+  if (account->disabled) return Response::problem(unauthorized("This account is disabled"));
 
   if (password_needs_rehash(account->password_hash, cfg.argon2_opslimit,
                             cfg.argon2_memlimit_kib)) {

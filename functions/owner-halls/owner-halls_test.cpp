@@ -12,7 +12,7 @@ namespace {
 using testing::names_field;
 
 Request make(std::string method, std::string path, std::string body, const std::string& role,
-             const Context& ctx) {
+             Context& ctx) {
   return testing::json_request(std::move(method), std::move(path), std::move(body), role, ctx);
 }
 

@@ -43,8 +43,8 @@ struct Show {
 // transaction we waited for. Locking reads always see the latest commit.
 std::optional<Show> load_show(Session& s, int64_t id) {
   Rows rs = s.query(
-      "SELECT sh.id, sh.hall_id, h.cinema_id, sh.title, UNIX_TIMESTAMP(sh.starts_at) AS starts, "
-      "UNIX_TIMESTAMP(sh.ends_at) AS ends, sh.base_price_cents, sh.currency, sh.status "
+      "SELECT sh.id, sh.hall_id, h.cinema_id, sh.title, TIMESTAMPDIFF(SECOND, '1970-01-01', sh.starts_at) AS starts, "
+      "TIMESTAMPDIFF(SECOND, '1970-01-01', sh.ends_at) AS ends, sh.base_price_cents, sh.currency, sh.status "
       "FROM shows sh JOIN halls h ON h.id = sh.hall_id WHERE sh.id = ? LOCK IN SHARE MODE",
       id);
   if (!rs->next()) return std::nullopt;
@@ -92,9 +92,9 @@ std::optional<int64_t> clashing_show(Session& s, int64_t hall_id, int64_t starts
                                      int64_t ends_at, int64_t except_id) {
   Rows rs = s.query(
       "SELECT id FROM shows WHERE hall_id = ? AND status = 'SCHEDULED' AND id <> ? "
-      "AND starts_at < FROM_UNIXTIME(?) AND ends_at > FROM_UNIXTIME(?) ORDER BY starts_at LIMIT 1 "
+      "AND starts_at < ? AND ends_at > ? ORDER BY starts_at LIMIT 1 "
       "LOCK IN SHARE MODE",
-      hall_id, except_id, ends_at, starts_at);
+      hall_id, except_id, sql_datetime(ends_at), sql_datetime(starts_at));
   if (!rs->next()) return std::nullopt;
   return rs->getInt64("id");
 }
@@ -148,8 +148,8 @@ Response create(const Request& req, Context& ctx) {
         }
         s.exec(
             "INSERT INTO shows (hall_id, title, starts_at, ends_at, base_price_cents, currency) "
-            "VALUES (?, ?, FROM_UNIXTIME(?), FROM_UNIXTIME(?), ?, ?)",
-            *f->hall_id, *f->title, *f->starts_at, *f->ends_at, *f->base_price_cents, *f->currency);
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            *f->hall_id, *f->title, sql_datetime(*f->starts_at), sql_datetime(*f->ends_at), *f->base_price_cents, *f->currency);
         int64_t id = s.last_insert_id();
         s.exec(std::string(
                    "INSERT INTO show_seats (show_id, seat_id, price_cents) SELECT ?, se.id, ") +
@@ -210,9 +210,9 @@ Response update(const Request& req, Context& ctx) {
         }
         std::string before = to_json(*show);
         s.exec(
-            "UPDATE shows SET title = ?, starts_at = FROM_UNIXTIME(?), ends_at = FROM_UNIXTIME(?), "
+            "UPDATE shows SET title = ?, starts_at = ?, ends_at = ?, "
             "base_price_cents = ?, currency = ?, seat_version = seat_version + ? WHERE id = ?",
-            next.title, next.starts_at, next.ends_at, next.base_price_cents, next.currency,
+            next.title, sql_datetime(next.starts_at), sql_datetime(next.ends_at), next.base_price_cents, next.currency,
             repriced ? 1 : 0, *id);
         if (repriced) {
           // Prices follow the seats' current types (a type change made after the

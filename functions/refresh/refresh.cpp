@@ -20,7 +20,8 @@ Response handle(const Request& req, Context& ctx) {
   StatusOr<TokenPair> result = ctx.db().transaction([&](Session& s) -> StatusOr<TokenPair> {
     Rows rs = s.query(
         "SELECT rt.id, rt.user_id, rt.family_id, rt.expires_at <= NOW(3) AS expired, "
-        "rt.rotated_at IS NOT NULL AS rotated, rt.revoked_at IS NOT NULL AS revoked, u.role "
+        "rt.rotated_at IS NOT NULL AS rotated, rt.revoked_at IS NOT NULL AS revoked, u.role, "
+        "u.disabled_at IS NOT NULL AS disabled "
         "FROM refresh_tokens rt JOIN users u ON u.id = rt.user_id "
         "WHERE rt.token_hash = ? FOR UPDATE",
         hash);
@@ -38,6 +39,7 @@ Response handle(const Request& req, Context& ctx) {
     }
     if (rs->getInt("revoked") == 1) return unauthorized("The session has been revoked");
     if (rs->getInt("expired") == 1) return unauthorized("The refresh token has expired");
+    if (rs->getInt("disabled") == 1) return unauthorized("This account is disabled");
     s.exec("UPDATE refresh_tokens SET rotated_at = NOW(3) WHERE id = ?", id);
     // The role is read now, so a role change takes effect at the next refresh.
     return issue_tokens(s, ctx, user_id, role, family);

@@ -31,12 +31,15 @@ Response handle(const Request& req, Context& ctx) {
   const auto& cfg = ctx.config();
   BucketSpec spec{static_cast<double>(cfg.rate.register_burst),
                   cfg.rate.register_refill_per_minute / 60.0};
-  // One bucket per client address (signup floods) and one per address + email.
-  for (const std::string& key :
-       {"rl:register:" + req.remote_addr, "rl:register:" + req.remote_addr + ":" + *email}) {
-    if (auto st = check_rate(ctx.limiter(), key, spec); !st.ok()) {
-      return Response::problem(st.problem());
-    }
+  // One bucket per client address (signup floods, and probing which emails
+  // have accounts: the 409 below says so) and one per address + email.
+  if (auto st = check_address_rate(ctx.limiter(), cfg.rate, "register", req.remote_addr, spec);
+      !st.ok()) {
+    return Response::problem(st.problem());
+  }
+  if (auto st = check_rate(ctx.limiter(), "rl:register:" + req.remote_addr + ":" + *email, spec);
+      !st.ok()) {
+    return Response::problem(st.problem());
   }
 
   std::string hash = hash_password(*password, cfg.argon2_opslimit, cfg.argon2_memlimit_kib);

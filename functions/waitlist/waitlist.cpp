@@ -42,6 +42,14 @@ bool satisfiable_now(Session& s, int64_t show_id, int seats, bool together) {
   return !pick_best_seats(cells, pick).empty();
 }
 
+// Joins and leaves share one bucket per user: each writes rows and an audit
+// entry, so cycling them must not be free.
+Status check_waitlist_rate(Context& ctx, int64_t user_id) {
+  const auto& rate = ctx.config().rate;
+  BucketSpec spec{static_cast<double>(rate.waitlist_burst), rate.waitlist_refill_per_minute / 60.0};
+  return check_rate(ctx.limiter(), "rl:waitlist:" + std::to_string(user_id), spec);
+}
+
 Response join(const Request& req, Context& ctx) {
   auto show_id = path_id(req, "id");
   if (!show_id.ok()) return Response::problem(show_id.problem());
@@ -53,12 +61,28 @@ Response join(const Request& req, Context& ctx) {
   auto seats = body->integer("seats", true, 1, 10);
   bool together = body->boolean("together", false).value_or(true);
   if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+  if (auto st = check_waitlist_rate(ctx, user->id); !st.ok()) return Response::problem(st.problem());
+  const int64_t cap = ctx.config().max_waitlist_entries;
   try {
     auto result = ctx.db().transaction([&](Session& s) -> StatusOr<std::string> {
       auto show = load_bookable_show(s, *show_id);
       if (!show.ok()) return show.problem();
       if (satisfiable_now(s, *show_id, static_cast<int>(*seats), together)) {
         return conflict("Enough seats are free: book them directly instead of waiting");
+      }
+      // The user's row lock serialises their joins, so the cap holds under races.
+      s.query("SELECT id FROM users WHERE id = ? FOR UPDATE", user->id);
+      Rows open = s.query(
+          "SELECT COUNT(*) AS n FROM waitlist_entries FORCE INDEX (ix_waitlist_user_active) "
+          "WHERE user_id = ? AND active_key = 1",
+          user->id);
+      if (open->next() && open->getInt64("n") >= cap) {
+        Problem p = conflict("You may wait for at most " + std::to_string(cap) +
+                             " shows at once; leave a waiting list first");
+        p.type = "/problems/waitlist-cap";
+        p.title = "Waiting-list cap reached";
+        p.with_extension("max_waitlist_entries", std::to_string(cap));
+        return p;
       }
       s.exec("INSERT INTO waitlist_entries (show_id, user_id, seats_wanted, together) "
              "VALUES (?, ?, ?, ?)",
@@ -87,6 +111,7 @@ Response leave(const Request& req, Context& ctx) {
   if (!show_id.ok()) return Response::problem(show_id.problem());
   auto user = authenticate(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
+  if (auto st = check_waitlist_rate(ctx, user->id); !st.ok()) return Response::problem(st.problem());
   Status st = ctx.db().transaction([&](Session& s) -> Status {
     Rows rs = s.query(
         "SELECT id FROM waitlist_entries WHERE show_id = ? AND user_id = ? AND status = "

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "cinema/jwt.h"
+#include "cinema/testing.h"
 
 namespace cinema::waitlist {
 namespace {
@@ -13,6 +14,7 @@ TEST(Waitlist, ValidatesBeforeTheDatabase) {
   r.method = "POST";
   r.path = "/v1/shows/3/waitlist";
   r.headers["content-type"] = "application/json";
+  testing::fake_accounts(ctx).accounts[9] = AccountState{"CUSTOMER", false};
   r.headers["authorization"] =
       "Bearer " + sign_access_token(ctx.config().jwt, 9, "CUSTOMER", ctx.clock().now_s());
   for (const char* body : {R"({})", R"({"seats":0})", R"({"seats":11})",
@@ -20,6 +22,7 @@ TEST(Waitlist, ValidatesBeforeTheDatabase) {
     r.body = body;
     EXPECT_EQ(handle(r, ctx).status, 400) << body;
   }
+  testing::fake_accounts(ctx).accounts[9] = AccountState{"OWNER", false};
   r.headers["authorization"] =
       "Bearer " + sign_access_token(ctx.config().jwt, 9, "OWNER", ctx.clock().now_s());
   r.body = R"({"seats":2})";

@@ -51,6 +51,15 @@ struct RateSettings {
   int64_t register_refill_per_minute = 20;
   int64_t hold_burst = 20;  // per user
   int64_t hold_refill_per_minute = 60;
+  // Per client address, across every email: password hashing is the costly part.
+  int64_t login_address_burst = 15;
+  int64_t login_address_refill_per_minute = 30;
+  // Waiting-list joins and leaves, per user.
+  int64_t waitlist_burst = 10;
+  int64_t waitlist_refill_per_minute = 20;
+  // Client addresses the per-address limits skip (space or comma separated),
+  // e.g. a monitoring host; empty by default.
+  std::string exempt_addresses;
 };
 
 struct Config {
@@ -64,6 +73,9 @@ struct Config {
   int64_t argon2_memlimit_kib = 19456;  // OWASP minimum for argon2id: m=19 MiB, t=2
   int64_t max_body_bytes = 64 * 1024;
   int64_t hold_ttl_s = 600;
+  int64_t max_held_seats = 20;         // per customer, across all shows
+  int64_t max_waitlist_entries = 10;   // open entries per customer
+  int64_t account_cache_ttl_s = 10;    // current role/disabled, in Redis; 0: no cache
   int64_t catalog_cache_ttl_s = 30;
   std::string live_publish_socket;  // nginx/nchan publisher socket; empty: no live events
   // Seat price as a percentage of the show's base price, by seat type.

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cinema/accounts.h"
 #include "cinema/amqp.h"
 #include "cinema/clock.h"
 #include "cinema/config.h"
@@ -29,6 +30,11 @@ class Context {
   RateLimiter& limiter();
   Publisher& publisher();
   LivePublisher& live();
+  // Current account states (role, disabled); unit tests install a fake.
+  AccountDirectory& accounts();
+  void set_accounts(std::unique_ptr<AccountDirectory> accounts) { accounts_ = std::move(accounts); }
+  // The directory if one exists yet (tests check for their fake).
+  AccountDirectory* accounts_if_set() { return accounts_.get(); }
 
   std::string request_id;  // set per request by the serve loop
 
@@ -51,6 +57,7 @@ class Context {
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<Publisher> publisher_;
   std::unique_ptr<LivePublisher> live_;
+  std::unique_ptr<AccountDirectory> accounts_;
   std::vector<std::string> confirmed_events_;
   bool defer_ = false;
   std::vector<std::function<void()>> deferred_;

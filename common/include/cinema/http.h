@@ -24,7 +24,12 @@ struct Request {
   std::map<std::string, std::string> params;  // path parameters set by the Router
   std::string body;
   std::string remote_addr;
+  // Ours: nginx's id for this request (the CINEMA_REQUEST_ID parameter, which
+  // no client can set); generated when absent.
   std::string request_id;
+  // The client's own X-Request-Id, when it is short and harmless; logged
+  // beside ours, never used as ours.
+  std::string client_request_id;
 
   // Header value or "" when absent. `name` must be lower-case.
   std::string header(std::string_view name) const;
@@ -36,6 +41,8 @@ struct Response {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // The length of the GET body a HEAD answer stands for (its body is dropped).
+  size_t head_content_length = 0;
 
   static Response json(int status, std::string body);
   static Response no_content();
@@ -51,6 +58,11 @@ using Handler = std::function<Response(const Request&, Context&)>;
 
 // Reason phrase for a status code ("OK", "Not Found", ...).
 const char* status_text(int status);
+
+// 400 problem when the path, a query parameter or a header the functions read
+// is not valid UTF-8 or carries control characters (they reach the database
+// and the logs); also a malformed Idempotency-Key.
+Status check_request_text(const Request& req);
 
 // Builds a Request from CGI/FastCGI parameters ("NAME", "value") and the body.
 Request request_from_cgi(const std::vector<std::pair<std::string, std::string>>& params,

@@ -28,6 +28,6 @@ StatusOr<Ownership> authorize_owner(Session& s, const AuthUser& user, Owned kind
                                     bool lock = false);
 
 // Authenticated OWNER or ADMIN (401/403 otherwise).
-StatusOr<AuthUser> require_owner(const Request& req, const Context& ctx);
+StatusOr<AuthUser> require_owner(const Request& req, Context& ctx);
 
 }  // namespace cinema

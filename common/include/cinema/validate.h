@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "cinema/config.h"
 #include "cinema/http.h"
 #include "cinema/json.h"
 #include "cinema/rate_limit.h"
@@ -12,8 +13,10 @@
 
 namespace cinema {
 
-// Trimmed, lower-cased address if it looks like one (local@domain.tld, no
-// spaces or control characters, at most 254 bytes); nullopt otherwise.
+// The canonical form of an address (trimmed, NFKC with case folding), if it
+// looks like one (local@domain.tld, valid UTF-8, no spaces or control
+// characters, at most 254 bytes); nullopt otherwise. Accounts are stored,
+// looked up and throttled by this form only.
 std::optional<std::string> normalize_email(std::string_view raw);
 // Number of UTF-8 code points (continuation bytes not counted).
 size_t utf8_length(std::string_view s);
@@ -30,5 +33,9 @@ StatusOr<JsonBody> read_json(const Request& req, std::initializer_list<std::stri
 
 // 429 problem with Retry-After when the bucket `key` is empty.
 Status check_rate(RateLimiter& limiter, const std::string& key, const BucketSpec& spec);
+// The per-client-address bucket "rl:<scope>:<address>", unless the address is
+// in CINEMA_RATE_EXEMPT_ADDRESSES.
+Status check_address_rate(RateLimiter& limiter, const RateSettings& rate, std::string_view scope,
+                          const std::string& address, const BucketSpec& spec);
 
 }  // namespace cinema
