@@ -1,5 +1,7 @@
 #include "cinema/accounts.h"
 
+#include "cinema/log.h"
+
 namespace cinema {
 namespace {
 
@@ -46,6 +48,11 @@ std::optional<AccountState> CachedAccounts::current(int64_t user_id) {
   return state;
 }
 
-void CachedAccounts::forget(int64_t user_id) { redis_.command({"DEL", cache_key(user_id)}); }
+void CachedAccounts::forget(int64_t user_id) {
+  if (ttl_s_ > 0 && !redis_.command({"DEL", cache_key(user_id)})) {
+    log(LogLevel::kError, "could not drop a cached account state; it may be served until it expires",
+        {{"user_id", user_id}, {"ttl_s", ttl_s_}});
+  }
+}
 
 }  // namespace cinema

@@ -18,6 +18,14 @@ int64_t now_ms() {
 
 constexpr int64_t kBackoffMs = 1000;
 
+// The server closed the connection (restart, idle timeout) rather than the
+// command timing out.
+bool connection_went_away(const redisContext* c) {
+  if (c->err == REDIS_ERR_EOF) return true;
+  return c->err == REDIS_ERR_IO && (std::strstr(c->errstr, "Broken pipe") != nullptr ||
+                                    std::strstr(c->errstr, "Connection reset") != nullptr);
+}
+
 RedisValue convert(const redisReply* r) {
   RedisValue v;
   switch (r->type) {
@@ -93,6 +101,15 @@ std::optional<RedisValue> Redis::command(const std::vector<std::string>& argv) {
   }
   auto* r = static_cast<redisReply*>(
       redisCommandArgv(ctx_, static_cast<int>(args.size()), args.data(), lens.data()));
+  if (r == nullptr && connection_went_away(ctx_)) {
+    // A connection left over from before a Redis restart: the command never
+    // reached the server, so one fresh connection may run it. (A timeout is
+    // not retried: the command may have run.)
+    disconnect();
+    if (!ensure_connected()) return std::nullopt;
+    r = static_cast<redisReply*>(
+        redisCommandArgv(ctx_, static_cast<int>(args.size()), args.data(), lens.data()));
+  }
   if (r == nullptr) {
     // I/O error or timeout: the connection is unusable.
     log(LogLevel::kWarn, "redis command failed", {{"error", ctx_->errstr}});

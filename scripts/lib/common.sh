@@ -23,6 +23,7 @@ CINEMA_VARS=(
   CINEMA_ARGON2_OPSLIMIT CINEMA_ARGON2_MEMLIMIT_KIB CINEMA_MAX_BODY_BYTES
   CINEMA_LOG_LEVEL CINEMA_HOLD_TTL_SECONDS
   CINEMA_WORKER_INTERVAL_SECONDS CINEMA_WORKER_LOCK_FILE CINEMA_LIVE_PUBLISH_SOCKET
+  CINEMA_ALLOWED_ORIGINS CINEMA_LIVE_CONNECTIONS_PER_ADDRESS
 )
 # The subset handed to the function processes (supervisord's environment).
 CINEMA_FUNCTION_VARS=(
@@ -133,12 +134,24 @@ cinema_profile() {
   export CINEMA_HOLD_TTL_SECONDS=${CINEMA_HOLD_TTL_SECONDS:-600}
   # The local stand-in for cron (scripts/worker-scheduler); 0 disables it.
   export CINEMA_WORKER_INTERVAL_SECONDS=${CINEMA_WORKER_INTERVAL_SECONDS:-2}
+  # nginx: web page origins allowed to use live events besides the site itself
+  # (space or comma separated), and live connections per client address.
+  export CINEMA_ALLOWED_ORIGINS=${CINEMA_ALLOWED_ORIGINS:-}
+  export CINEMA_LIVE_CONNECTIONS_PER_ADDRESS=${CINEMA_LIVE_CONNECTIONS_PER_ADDRESS:-20}
 
   case $profile in
     test) # the integration suite relies on these exact values
-      export CINEMA_REGISTER_BURST=100000 CINEMA_REGISTER_REFILL_PER_MINUTE=100000
+      # The suite runs from 127.0.0.1, exempt from the per-address buckets;
+      # the tests of those buckets connect from other loopback addresses and
+      # meet the defaults.
+      export CINEMA_RATE_EXEMPT_ADDRESSES=127.0.0.1
+      export CINEMA_REGISTER_BURST=20 CINEMA_REGISTER_REFILL_PER_MINUTE=20
       export CINEMA_LOGIN_BURST=5 CINEMA_LOGIN_REFILL_PER_MINUTE=5
+      export CINEMA_LOGIN_ADDRESS_BURST=15 CINEMA_LOGIN_ADDRESS_REFILL_PER_MINUTE=30
+      export CINEMA_MAX_HELD_SEATS=20 CINEMA_MAX_WAITLIST_ENTRIES=3
+      export CINEMA_WAITLIST_BURST=10 CINEMA_WAITLIST_REFILL_PER_MINUTE=20
       export CINEMA_HOLD_TTL_SECONDS=3 CINEMA_ARGON2_MEMLIMIT_KIB=19456
+      export CINEMA_ALLOWED_ORIGINS=http://allowed.example
       # The worker tests run the worker themselves, one run at a time.
       export CINEMA_WORKER_INTERVAL_SECONDS=0 ;;
     bench) # wrk hammers one account from one address: lift the rate limits
@@ -146,6 +159,10 @@ cinema_profile() {
       export CINEMA_LOGIN_BURST=10000000 CINEMA_LOGIN_REFILL_PER_MINUTE=600000000
       export CINEMA_REGISTER_BURST=10000000 CINEMA_REGISTER_REFILL_PER_MINUTE=600000000
       export CINEMA_HOLD_BURST=10000000 CINEMA_HOLD_REFILL_PER_MINUTE=600000000
+      export CINEMA_LOGIN_ADDRESS_BURST=10000000 CINEMA_LOGIN_ADDRESS_REFILL_PER_MINUTE=600000000
+      export CINEMA_WAITLIST_BURST=10000000 CINEMA_WAITLIST_REFILL_PER_MINUTE=600000000
+      # Bench customers hold on many shows at once.
+      export CINEMA_MAX_HELD_SEATS=1000
       # Every run adds tens of thousands of events: keep an hour of history so
       # repeated runs measure the same database, and give InnoDB room for the
       # working set (256M is the small default of dev and test).

@@ -158,6 +158,7 @@ void set_role(int64_t user_id, const std::string& role) {
     throw std::runtime_error("could not set role " + role + " for user " +
                              std::to_string(user_id));
   }
+  forget_account(user_id);
 }
 
 Actor new_customer(const std::string& prefix) {

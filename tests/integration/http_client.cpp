@@ -106,6 +106,22 @@ std::string HttpResponse::describe() const {
   return out.str();
 }
 
+namespace {
+thread_local std::string t_source_address;
+}
+
+SourceAddress::SourceAddress(std::string address) : previous_(t_source_address) {
+  t_source_address = std::move(address);
+}
+SourceAddress::~SourceAddress() { t_source_address = previous_; }
+
+std::string fresh_loopback_address() {
+  static std::atomic<int> next{0};
+  // Spread by pid so that reruns against one stack meet fresh buckets too.
+  int n = (static_cast<int>(getpid()) % 200) * 250 + next.fetch_add(1) % 250;
+  return "127.0." + std::to_string(2 + n / 250) + "." + std::to_string(1 + n % 250);
+}
+
 std::string base_url() {
   const char* env = std::getenv("CINEMA_BASE_URL");
   std::string url = env != nullptr && *env != '\0' ? env : "http://127.0.0.1:18080";
@@ -133,6 +149,7 @@ HttpResponse request(const std::string& method, const std::string& path, const s
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
 
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  if (!t_source_address.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, t_source_address.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);

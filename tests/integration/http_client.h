@@ -35,6 +35,21 @@ struct HttpResponse {
 // CINEMA_BASE_URL without a trailing slash (default http://127.0.0.1:18080).
 std::string base_url();
 
+// While alive, this thread's requests leave from `address` (another loopback
+// address, e.g. "127.0.0.23"), so per-client-address limits see a new client.
+class SourceAddress {
+ public:
+  explicit SourceAddress(std::string address);
+  ~SourceAddress();
+  SourceAddress(const SourceAddress&) = delete;
+  SourceAddress& operator=(const SourceAddress&) = delete;
+
+ private:
+  std::string previous_;
+};
+// A loopback address no other test of this run uses ("127.0.<n>.<m>").
+std::string fresh_loopback_address();
+
 // Raw request. A non-empty body without an explicit Content-Type header is
 // sent as application/json. `path` starts with '/'.
 HttpResponse request(const std::string& method, const std::string& path,

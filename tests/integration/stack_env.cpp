@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "cinema/redis.h"
+
 namespace itest {
 namespace {
 
@@ -29,6 +31,17 @@ cinema::Database& stack_db() {
     return tcp;
   }());
   return db;
+}
+
+void forget_account(int64_t user_id) {
+  static cinema::Redis redis([] {
+    cinema::RedisSettings tcp = stack_config().redis;
+    tcp.socket.clear();
+    tcp.timeout_ms = 2000;
+    return tcp;
+  }());
+  // Redis down (a resilience test): the functions cannot read the entry either.
+  redis.command({"DEL", "acct:" + std::to_string(user_id)});
 }
 
 int64_t count_rows(const std::string& sql, const std::string& arg) { return count_with(sql, arg); }

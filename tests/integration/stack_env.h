@@ -18,6 +18,10 @@ const cinema::Config& stack_config();
 // One connection to the stack's MariaDB (reconnects after an outage).
 cinema::Database& stack_db();
 
+// Drops the functions' cached state of an account (role, disabled), as the
+// admin API does after a change; for tests that change users.role by SQL.
+void forget_account(int64_t user_id);
+
 // SELECT COUNT(*) ... with one string or integer argument.
 int64_t count_rows(const std::string& sql, const std::string& arg);
 int64_t count_rows(const std::string& sql, int64_t arg);
