@@ -9,7 +9,8 @@
 --   or widths on its own (utf8mb4_unicode_ci made `séc@x` and `ｓec@x` find the
 --   account `sec@x` under another throttle key).
 -- * holds by user, for the cap on a customer's held seats across shows.
--- * place_hold_v2: place_hold plus that cap.
+-- * place_hold_v2: place_hold plus that cap, without the published marks
+--   (functions publish nothing to the broker any more; the relay marks).
 
 ALTER TABLE users ADD COLUMN IF NOT EXISTS disabled_at DATETIME(3) NULL AFTER role;
 ALTER TABLE users MODIFY email VARCHAR(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL;
@@ -18,15 +19,15 @@ ALTER TABLE waitlist_entries ADD INDEX IF NOT EXISTS ix_waitlist_user_active (us
 
 DROP PROCEDURE IF EXISTS place_hold_v2;
 DELIMITER //
--- As place_hold (0004), plus p_max_held: the most seats one customer may hold
--- across all shows at once. Past it the outcome is TOO_MANY_HELD with `held`
--- (the seats the customer holds on other shows). The customer's row is locked
--- first, so two concurrent holds of one customer on two shows cannot both
--- pass the cap.
+-- As place_hold (0004) without p_published, plus p_max_held: the most seats
+-- one customer may hold across all shows at once. Past it the outcome is
+-- TOO_MANY_HELD with `held` (the seats the customer holds on other shows).
+-- The customer's row is locked first, so two concurrent holds of one
+-- customer on two shows cannot both pass the cap.
 CREATE PROCEDURE place_hold_v2(
   IN p_show BIGINT, IN p_user BIGINT, IN p_role VARCHAR(16), IN p_seats LONGTEXT,
   IN p_ttl INT, IN p_held_event CHAR(36), IN p_released_event CHAR(36),
-  IN p_request_id VARCHAR(64), IN p_published LONGTEXT, IN p_max_held INT,
+  IN p_request_id VARCHAR(64), IN p_max_held INT,
   IN p_seat1 BIGINT, IN p_seat2 BIGINT, IN p_seat3 BIGINT, IN p_seat4 BIGINT, IN p_seat5 BIGINT,
   IN p_seat6 BIGINT, IN p_seat7 BIGINT, IN p_seat8 BIGINT, IN p_seat9 BIGINT, IN p_seat10 BIGINT)
 proc: BEGIN
@@ -48,13 +49,6 @@ proc: BEGIN
   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
 
   START TRANSACTION;
-  IF p_published IS NOT NULL THEN
-    UPDATE JSON_TABLE(p_published, '$[*]' COLUMNS (e CHAR(36) PATH '$')) j
-      STRAIGHT_JOIN outbox o ON o.event_id = j.e
-       SET o.published_at = NOW(3)
-     WHERE o.published_at IS NULL;
-  END IF;
-
   SELECT status, starts_at <= NOW(), currency, NOW(3)
     INTO v_status, v_started, v_currency, v_now
     FROM shows WHERE id = p_show;

@@ -85,21 +85,18 @@ bool declare_event_topology(void* connection, const std::string& exchange_name) 
          drop_legacy(kLegacyArchiveQueue);
 }
 
-Publisher::Publisher(AmqpSettings settings) : settings_(std::move(settings)) {}
+BrokerCheck::BrokerCheck(AmqpSettings settings) : settings_(std::move(settings)) {}
 
-Publisher::~Publisher() { disconnect(); }
+BrokerCheck::~BrokerCheck() { disconnect(); }
 
-void Publisher::disconnect() {
+void BrokerCheck::disconnect() {
   if (conn_ == nullptr) return;
   // No graceful close handshake: the socket may already be dead.
   amqp_destroy_connection(state(conn_));
   conn_ = nullptr;
-  // Unconfirmed messages are the relay's now: their rows stay unpublished.
-  unconfirmed_.clear();
-  next_tag_ = 1;
 }
 
-bool Publisher::ensure_connected() {
+bool BrokerCheck::ensure_connected() {
   if (conn_ != nullptr) return true;
   if (now_ms() < retry_after_ms_) return false;
   amqp_connection_state_t conn = amqp_new_connection();
@@ -125,74 +122,11 @@ bool Publisher::ensure_connected() {
   amqp_channel_open(conn, kChannel);
   if (!rpc_ok(conn, "channel.open")) return fail("channel");
   if (!declare_event_topology(conn, settings_.exchange)) return fail("topology");
-  amqp_confirm_select(conn, kChannel);
-  if (!rpc_ok(conn, "confirm.select")) return fail("confirm");
   retry_after_ms_ = 0;
   return true;
 }
 
-bool Publisher::publish(const std::string& routing_key, const std::string& body,
-                        const std::string& message_id) {
-  if (!ensure_connected()) return false;
-  amqp_basic_properties_t props{};
-  props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG |
-                 AMQP_BASIC_MESSAGE_ID_FLAG;
-  props.content_type = amqp_cstring_bytes("application/json");
-  props.delivery_mode = AMQP_DELIVERY_PERSISTENT;
-  props.message_id = amqp_cstring_bytes(message_id.c_str());
-  amqp_bytes_t payload{body.size(), const_cast<char*>(body.data())};
-  int rc = amqp_basic_publish(state(conn_), kChannel,
-                              amqp_cstring_bytes(settings_.exchange.c_str()),
-                              amqp_cstring_bytes(routing_key.c_str()), 0, 0, &props, payload);
-  if (rc != AMQP_STATUS_OK) {
-    log(LogLevel::kWarn, "amqp publish failed", {{"error", amqp_error_string2(rc)}});
-    disconnect();
-    retry_after_ms_ = now_ms() + kBackoffMs;
-    return false;
-  }
-  unconfirmed_[next_tag_++] = message_id;
-  return true;
-}
-
-std::vector<std::string> Publisher::take_confirmed() {
-  while (conn_ != nullptr && !unconfirmed_.empty()) {
-    timeval zero{0, 0};
-    amqp_frame_t frame;
-    int rc = amqp_simple_wait_frame_noblock(state(conn_), &frame, &zero);
-    if (rc == AMQP_STATUS_TIMEOUT) break;
-    if (rc != AMQP_STATUS_OK) {
-      disconnect();
-      break;
-    }
-    if (frame.frame_type != AMQP_FRAME_METHOD) continue;
-    bool ack = frame.payload.method.id == AMQP_BASIC_ACK_METHOD;
-    if (!ack && frame.payload.method.id != AMQP_BASIC_NACK_METHOD) {
-      if (frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD ||
-          frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD) {
-        disconnect();
-      }
-      continue;
-    }
-    uint64_t tag = ack ? static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded)->delivery_tag
-                       : static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded)->delivery_tag;
-    bool multiple = ack ? static_cast<amqp_basic_ack_t*>(frame.payload.method.decoded)->multiple
-                        : static_cast<amqp_basic_nack_t*>(frame.payload.method.decoded)->multiple;
-    for (auto it = unconfirmed_.begin(); it != unconfirmed_.end() && it->first <= tag;) {
-      if (it->first == tag || multiple) {
-        if (ack) confirmed_.push_back(it->second);  // a nack leaves the row to the relay
-        it = unconfirmed_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  if (conn_ != nullptr) amqp_maybe_release_buffers(state(conn_));
-  std::vector<std::string> out;
-  out.swap(confirmed_);
-  return out;
-}
-
-bool Publisher::healthy() {
+bool BrokerCheck::healthy() {
   if (!ensure_connected()) return false;
   amqp_exchange_declare(state(conn_), kChannel, amqp_cstring_bytes(settings_.exchange.c_str()),
                         amqp_cstring_bytes("topic"), 1, 0, 0, 0, amqp_empty_table);

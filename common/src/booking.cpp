@@ -49,14 +49,9 @@ void after_seat_change(Context& ctx, int64_t show_id, const std::vector<OutboxEv
     log(LogLevel::kWarn, "seat map version bump failed", {{"error", e.what()}});
   }
   // The version bump above must precede the answer (no stale map after a
-  // writer returns); the announcements need not.
-  // Live first: it is a local, bounded call, while the broker's first
-  // connection (and its topology declaration) can take a while, and another
-  // process's later change to the same seats must not overtake this one.
-  ctx.after_response([&ctx, show_id, events] {
-    ctx.live().publish(show_id, events);
-    publish_after_commit(ctx, events);
-  });
+  // writer returns); the live hint need not. The broker gets the events from
+  // the worker's relay (cinema/outbox.h).
+  ctx.after_response([&ctx, show_id, events] { ctx.live().publish(show_id, events); });
 }
 
 std::string id_array(const std::vector<int64_t>& ids) {

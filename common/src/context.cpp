@@ -22,9 +22,9 @@ RateLimiter& Context::limiter() {
   return *limiter_;
 }
 
-Publisher& Context::publisher() {
-  if (!publisher_) publisher_ = std::make_unique<Publisher>(config_.amqp);
-  return *publisher_;
+BrokerCheck& Context::broker() {
+  if (!broker_) broker_ = std::make_unique<BrokerCheck>(config_.amqp);
+  return *broker_;
 }
 
 void Context::after_response(std::function<void()> task) {

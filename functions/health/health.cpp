@@ -8,7 +8,7 @@ Response handle(const Request& req, Context& ctx) {
   if (req.method != "GET") return Response::problem(method_not_allowed("GET"));
   bool db = ctx.db().ping();
   bool redis = ctx.redis().ping();
-  bool amqp = ctx.publisher().healthy();
+  bool amqp = ctx.broker().healthy();
   JsonWriter checks;
   checks.begin_object()
       .field("mariadb", db ? "up" : "down")

@@ -80,20 +80,14 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vect
   std::sort(ids.begin(), ids.end());  // the procedure reports the seats in this order
   // The whole hold is one round trip (place_hold_v2, migrations/0006_security.sql):
   // the procedure's own transaction holds the replacement of a previous hold,
-  // the conditional UPDATE, the outbox events, the audit row and the marks of
-  // events the broker has confirmed meanwhile.
+  // the conditional UPDATE, the outbox events and the audit row.
   OutboxEvent held{uuid_v4(), "seat.held", ""};
   OutboxEvent released{uuid_v4(), "seat.released", ""};
-  MarkBatch marks = take_mark_batch(ctx);
-  std::vector<Session::Param> params{show_id, user.id, user.role, id_array(ids),
+  std::vector<Session::Param> params{show_id,         user.id,
+                                     user.role,       id_array(ids),
                                      int64_t{ctx.config().hold_ttl_s}, held.event_id,
-                                     released.event_id, ctx.request_id};
-  if (auto json = marks.json()) {
-    params.emplace_back(*json);
-  } else {
-    params.emplace_back(nullptr);
-  }
-  params.emplace_back(int64_t{ctx.config().max_held_seats});
+                                     released.event_id, ctx.request_id,
+                                     int64_t{ctx.config().max_held_seats}};
   for (size_t i = 0; i < static_cast<size_t>(kMaxSeats); ++i) {
     if (i < ids.size()) {
       params.emplace_back(ids[i]);
@@ -102,16 +96,9 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vect
     }
   }
   static const std::string kCall =
-      "CALL place_hold_v2(" + placeholders(10 + static_cast<size_t>(kMaxSeats)) + ")";
-  std::map<std::string, std::optional<std::string>> row;
-  try {
-    row = ctx.db().self_committing([&](Session& s) { return s.call_list(kCall, params); });
-  } catch (...) {
-    restore_mark_batch(ctx, std::move(marks));
-    throw;
-  }
+      "CALL place_hold_v2(" + placeholders(9 + static_cast<size_t>(kMaxSeats)) + ")";
+  auto row = ctx.db().self_committing([&](Session& s) { return s.call_list(kCall, params); });
   std::string outcome = row["outcome"].value_or("");
-  if (outcome != "OK") restore_mark_batch(ctx, std::move(marks));
   if (outcome == "NOT_FOUND") {
     a.problem = not_found("No such show");
   } else if (outcome == "CANCELLED") {

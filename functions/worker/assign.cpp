@@ -166,11 +166,9 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
   return assigned;
 }
 
-int64_t consume_waitlist(Context& ctx, Broker& broker, Deadline deadline) {
-  int64_t handled = 0;
-  while (!should_stop(deadline)) {
-    auto d = broker.get(kWaitlistQueue);
-    if (!d) break;
+bool handle_waitlist_delivery(Context& ctx, Broker& broker, const Delivery& delivery) {
+  const Delivery* d = &delivery;
+  {
     rapidjson::Document doc;
     doc.Parse(d->body.c_str());
     if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("event_id") ||
@@ -178,20 +176,30 @@ int64_t consume_waitlist(Context& ctx, Broker& broker, Deadline deadline) {
         !doc["data"].HasMember("show_id") || !doc["data"]["show_id"].IsInt64()) {
       log(LogLevel::kError, "malformed seat.released message dead-lettered");
       broker.reject(d->tag, false);
-      continue;
+      return true;
     }
     std::string event_id = doc["event_id"].GetString();
     int64_t show_id = doc["data"]["show_id"].GetInt64();
     try {
       assign_show(ctx, show_id, event_id);
       broker.ack(d->tag);
-      ++handled;
     } catch (const std::exception& e) {
       log(LogLevel::kError, "waitlist message failed",
           {{"event_id", event_id}, {"error", e.what()}, {"redelivered", d->redelivered}});
       broker.reject(d->tag, !d->redelivered);  // the second failure goes to the dead letters
-      if (dynamic_cast<const DbUnavailable*>(&e) != nullptr) break;
+      return dynamic_cast<const DbUnavailable*>(&e) == nullptr;
     }
+  }
+  return true;
+}
+
+int64_t consume_waitlist(Context& ctx, Broker& broker, Deadline deadline) {
+  int64_t handled = 0;
+  while (!should_stop(deadline)) {
+    auto d = broker.get(kWaitlistQueue);
+    if (!d) break;
+    ++handled;
+    if (!handle_waitlist_delivery(ctx, broker, *d)) break;
   }
   return handled;
 }

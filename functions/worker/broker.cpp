@@ -195,6 +195,50 @@ std::optional<Delivery> Broker::get(const char* queue) {
   return d;
 }
 
+bool Broker::subscribe(const char* queue, uint16_t prefetch) {
+  if (conn_ == nullptr) return false;
+  amqp_connection_state_t c = st(conn_);
+  amqp_basic_qos(c, kChannel, 0, prefetch, 0);
+  if (!rpc_ok(c, "basic.qos")) {
+    close();
+    return false;
+  }
+  amqp_basic_consume(c, kChannel, amqp_cstring_bytes(queue), amqp_cstring_bytes(queue), 0, 0, 0,
+                     amqp_empty_table);
+  if (!rpc_ok(c, "basic.consume")) {
+    close();
+    return false;
+  }
+  return true;
+}
+
+std::optional<Delivery> Broker::next(int timeout_ms) {
+  if (conn_ == nullptr) return std::nullopt;
+  amqp_connection_state_t c = st(conn_);
+  amqp_maybe_release_buffers(c);
+  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  amqp_envelope_t env;
+  amqp_rpc_reply_t r = amqp_consume_message(c, &env, &tv, 0);
+  if (r.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && r.library_error == AMQP_STATUS_TIMEOUT) {
+    return std::nullopt;
+  }
+  if (r.reply_type != AMQP_RESPONSE_NORMAL) {
+    // A frame other than a delivery (channel or connection closed, or the
+    // broker went away): start over with a fresh connection later.
+    log(LogLevel::kWarn, "broker consumer lost", {{"reply_type", int(r.reply_type)}});
+    close();
+    return std::nullopt;
+  }
+  Delivery d;
+  d.tag = env.delivery_tag;
+  d.redelivered = env.redelivered != 0;
+  d.consumer_tag.assign(static_cast<char*>(env.consumer_tag.bytes), env.consumer_tag.len);
+  d.routing_key.assign(static_cast<char*>(env.routing_key.bytes), env.routing_key.len);
+  d.body.assign(static_cast<char*>(env.message.body.bytes), env.message.body.len);
+  amqp_destroy_envelope(&env);
+  return d;
+}
+
 bool Broker::ack(uint64_t tag) {
   return conn_ != nullptr && amqp_basic_ack(st(conn_), kChannel, tag, 0) == AMQP_STATUS_OK;
 }

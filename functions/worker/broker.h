@@ -23,6 +23,7 @@ enum class PublishOutcome { kAcked, kReturned, kNacked, kUnknown };
 struct Delivery {
   uint64_t tag = 0;
   bool redelivered = false;
+  std::string consumer_tag;  // the queue's name for subscribe(); empty for get()
   std::string routing_key;
   std::string body;
 };
@@ -43,6 +44,14 @@ class Broker {
   std::vector<PublishOutcome> publish_confirmed(const std::vector<OutgoingMessage>& batch,
                                                 int timeout_ms);
   std::optional<Delivery> get(const char* queue);
+  // Starts a consumer on `queue` (consumer tag = the queue's name) with at
+  // most `prefetch` unacknowledged messages in flight. Use a Broker that only
+  // consumes: publisher confirms on the same connection would interleave.
+  bool subscribe(const char* queue, uint16_t prefetch);
+  // The next delivery of any subscribed queue, waiting up to timeout_ms;
+  // nullopt on timeout or a lost connection (then connected() is false).
+  std::optional<Delivery> next(int timeout_ms);
+  bool connected() const { return conn_ != nullptr; }
   bool ack(uint64_t tag);
   // requeue=false dead-letters the message.
   bool reject(uint64_t tag, bool requeue);

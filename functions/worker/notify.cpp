@@ -57,19 +57,17 @@ std::string webhook_signature(const std::string& secret, const std::string& body
   return "sha256=" + hex_encode(hmac_sha256(secret, body));
 }
 
-int64_t consume_notifications(Context& ctx, Broker& broker, Deadline deadline) {
+bool handle_notification_delivery(Context& ctx, Broker& broker, const Delivery& delivery) {
   const bool webhook = !ctx.config().webhook_url.empty();
-  int64_t handled = 0;
-  while (!should_stop(deadline)) {
-    auto d = broker.get(kNotificationsQueue);
-    if (!d) break;
+  const Delivery* d = &delivery;
+  {
     rapidjson::Document doc;
     doc.Parse(d->body.c_str());
     if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("event_id") ||
         !doc["event_id"].IsString() || !doc.HasMember("type") || !doc["type"].IsString()) {
       log(LogLevel::kError, "malformed event dead-lettered", {{"routing_key", d->routing_key}});
       broker.reject(d->tag, false);
-      continue;
+      return true;
     }
     std::string event_id = doc["event_id"].GetString();
     std::string type = doc["type"].GetString();
@@ -90,13 +88,23 @@ int64_t consume_notifications(Context& ctx, Broker& broker, Deadline deadline) {
                event_id, type, user_id, d->body, std::string(webhook ? "PENDING" : "LOGGED"));
       });
       broker.ack(d->tag);
-      ++handled;
     } catch (const std::exception& e) {
       log(LogLevel::kError, "notification message failed",
           {{"event_id", event_id}, {"error", e.what()}, {"redelivered", d->redelivered}});
       broker.reject(d->tag, !d->redelivered);
-      if (dynamic_cast<const DbUnavailable*>(&e) != nullptr) break;
+      return dynamic_cast<const DbUnavailable*>(&e) == nullptr;
     }
+  }
+  return true;
+}
+
+int64_t consume_notifications(Context& ctx, Broker& broker, Deadline deadline) {
+  int64_t handled = 0;
+  while (!should_stop(deadline)) {
+    auto d = broker.get(kNotificationsQueue);
+    if (!d) break;
+    ++handled;
+    if (!handle_notification_delivery(ctx, broker, *d)) break;
   }
   return handled;
 }

@@ -8,9 +8,6 @@
 namespace cinema::worker {
 namespace {
 
-// Rows younger than this are normally still being published by the request
-// that wrote them; leaving them avoids needless duplicates.
-constexpr int kGraceMs = 1000;
 constexpr int kConfirmTimeoutMs = 5000;
 
 struct Row {
@@ -42,8 +39,8 @@ int64_t relay_outbox(Context& ctx, Broker& broker, Deadline deadline) {
     std::vector<Row> rows = ctx.db().autocommit([&](Session& s) {
       Rows rs = s.query(
           "SELECT id, event_id, routing_key, payload FROM outbox WHERE published_at IS NULL "
-          "AND id > ? AND created_at <= NOW(3) - INTERVAL ? MICROSECOND ORDER BY id LIMIT ?",
-          after_id, int64_t{kGraceMs} * 1000, ctx.config().relay_batch);
+          "AND id > ? ORDER BY id LIMIT ?",
+          after_id, ctx.config().relay_batch);
       std::vector<Row> out;
       while (rs->next()) {
         out.push_back({rs->getInt64("id"),

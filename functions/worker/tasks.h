@@ -32,12 +32,19 @@ int64_t prune_history(Context& ctx, Deadline deadline);
 // event id, records it in processed_events in the same transaction and does
 // nothing if it was already processed.
 int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id = "");
-// seat.released messages -> assign_show, idempotent via processed_events.
+// One seat.released message -> assign_show, idempotent via processed_events;
+// acked, requeued once, or dead-lettered. False when the database is down
+// (stop consuming for now; the message was requeued).
+bool handle_waitlist_delivery(Context& ctx, Broker& broker, const Delivery& d);
+// Pulls seat.released messages (basic.get) until the queue is empty.
 int64_t consume_waitlist(Context& ctx, Broker& broker, Deadline deadline);
 // Safety net: every show with WAITING entries, whether or not a message came.
 int64_t scan_waitlists(Context& ctx, Deadline deadline);
 
-// booking.* / waitlist.* messages -> notifications rows (idempotent).
+// One booking.* / waitlist.* message -> a notifications row (idempotent);
+// the same contract as handle_waitlist_delivery.
+bool handle_notification_delivery(Context& ctx, Broker& broker, const Delivery& d);
+// Pulls those messages (basic.get) until the queue is empty.
 int64_t consume_notifications(Context& ctx, Broker& broker, Deadline deadline);
 // POSTs due notifications to the webhook, signed; retries with backoff.
 int64_t deliver_webhooks(Context& ctx, Deadline deadline);

@@ -23,15 +23,22 @@ volatile sig_atomic_t g_stop = 0;
 
 void on_terminate(int) { g_stop = 1; }
 
-// Runs one task, logs its count and duration; a task failure (e.g. the
-// database is down) is logged and the other tasks still run.
-void timed(const char* name, const std::function<int64_t()>& task) {
+constexpr auto kPoll = std::chrono::milliseconds(150);       // outbox relay, consumers
+constexpr auto kSlowTasks = std::chrono::seconds(2);         // sweep, scan, webhooks
+constexpr auto kPrune = std::chrono::seconds(60);
+constexpr auto kReconnect = std::chrono::seconds(1);
+constexpr uint16_t kPrefetch = 32;
+
+// Runs one task, logs its count and duration (with `quiet`, only when it did
+// something); a task failure (e.g. the database is down) is logged and the
+// other tasks still run.
+void timed(const char* name, const std::function<int64_t()>& task, bool quiet = false) {
   auto start = std::chrono::steady_clock::now();
   try {
     int64_t n = task();
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
-    log(LogLevel::kInfo, "task", {{"task", name}, {"count", n}, {"ms", ms}});
+    if (!quiet || n > 0) log(LogLevel::kInfo, "task", {{"task", name}, {"count", n}, {"ms", ms}});
   } catch (const std::exception& e) {
     log(LogLevel::kError, "task failed", {{"task", name}, {"error", e.what()}});
   }
@@ -53,6 +60,66 @@ void run_tasks(Context& ctx, Deadline deadline) {
   }
   timed("deliver_webhooks", [&] { return deliver_webhooks(ctx, deadline); });
   timed("prune_history", [&] { return prune_history(ctx, deadline); });
+}
+
+// The run cron starts every minute (`--for 55`) works through it: the relay
+// polls the outbox every kPoll and the consumers take deliveries as they come
+// (basic.consume with a prefetch), so a cancellation reaches the next waiting
+// customer within a poll or two; the slower tasks run every few seconds.
+// Publishing and consuming use two connections: confirms and deliveries on
+// one connection would interleave.
+void run_continuously(Context& ctx, Deadline end) {
+  using Clock = std::chrono::steady_clock;
+  Broker relay(ctx.config().amqp);
+  Broker consumer(ctx.config().amqp);
+  Clock::time_point next_connect{}, next_slow{}, next_prune{};
+  while (!should_stop(end)) {
+    auto now = Clock::now();
+    if (now >= next_connect && (!relay.connected() || !consumer.connected())) {
+      if (!relay.connected()) relay.connect();
+      if (!consumer.connected() && consumer.connect()) {
+        if (!consumer.subscribe(kWaitlistQueue, kPrefetch)) consumer.connect();
+        if (consumer.connected() && !consumer.subscribe(kNotificationsQueue, kPrefetch)) {
+          consumer.connect();
+        }
+      }
+      next_connect = now + kReconnect;
+    }
+    if (relay.connected()) timed("relay", [&] { return relay_outbox(ctx, relay, end); }, true);
+    if (now >= next_slow) {
+      timed("sweep_holds", [&] { return sweep_expired_holds(ctx, end); }, true);
+      timed("scan_waitlists", [&] { return scan_waitlists(ctx, end); }, true);
+      timed("deliver_webhooks", [&] { return deliver_webhooks(ctx, end); }, true);
+      next_slow = now + kSlowTasks;
+    }
+    if (now >= next_prune) {
+      timed("prune_history", [&] { return prune_history(ctx, end); });
+      next_prune = now + kPrune;
+    }
+    const auto poll_end = Clock::now() + kPoll;
+    while (!should_stop(end)) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(poll_end - Clock::now());
+      if (left.count() <= 0) break;
+      if (!consumer.connected()) {
+        std::this_thread::sleep_for(left);
+        break;
+      }
+      auto d = consumer.next(static_cast<int>(left.count()));
+      if (!d) continue;
+      bool ok = false;
+      try {
+        ok = d->consumer_tag == kWaitlistQueue ? handle_waitlist_delivery(ctx, consumer, *d)
+                                               : handle_notification_delivery(ctx, consumer, *d);
+      } catch (const std::exception& e) {
+        log(LogLevel::kError, "delivery failed", {{"error", e.what()}});
+      }
+      if (!ok) {
+        // The database is down: the message went back; wait before taking it again.
+        std::this_thread::sleep_for(kReconnect);
+        break;
+      }
+    }
+  }
 }
 
 int usage() {
@@ -105,13 +172,11 @@ int run(int argc, char** argv) {
   auto start = std::chrono::steady_clock::now();
   // --once still bounds itself, so a stuck dependency cannot pile up runs.
   Deadline end = start + std::chrono::seconds(for_seconds == 0 ? 50 : for_seconds);
-  do {
+  if (for_seconds == 0) {
     run_tasks(ctx, end);
-    if (for_seconds == 0) break;
-    for (int i = 0; i < 10 && !should_stop(end); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-  } while (!should_stop(end));
+  } else {
+    run_continuously(ctx, end);
+  }
   log(LogLevel::kInfo, "run finished", {{"stopped_by_signal", g_stop != 0}});
   curl_global_cleanup();
   close(lock_fd);  // releases the flock

@@ -796,31 +796,30 @@ TEST(Booking, HoldConfirmCancelAndReleaseWriteOutboxAndAuditRows) {
   EXPECT_EQ(sql_int(events_sql, v.show_id, reservation), events);
 }
 
-// The hold path publishes its events itself and marks them published (in a
-// later hold's transaction, once the broker has confirmed them), so no relay
-// run is needed. The test stack runs no worker scheduler: only the request
-// path can mark these rows.
-TEST(Booking, HoldEventsGetMarkedPublishedByTheRequestPath) {
-  ASSERT_TRUE(wait_healthy(seconds(60))) << "the stack is not healthy before the test";
-  Venue v = make_venue(4, 10);
+// Request paths publish nothing: the outbox row is the durability, and the
+// worker's relay publishes it. The test stack runs no worker scheduler, so
+// the rows stay unpublished until a relay runs.
+TEST(Booking, RequestPathsPublishNothingTheRelayPublishesEverything) {
+  Venue v = make_venue(1, 4);
   std::vector<int64_t> ids = hall_seat_ids(v.hall_id);
-  std::vector<Actor> customers = many_customers(8, "marks");
-  HttpResponse first = hold_seats(customers[0], v.show_id, {ids[0]});
-  ASSERT_EQ(first.status, 201) << first.describe();
-  int64_t first_hold = json_int(first, "hold_id").value_or(0);
-  ASSERT_EQ(outbox_rows("seat.held", "hold_id", first_hold), 1);
-  // Later holds, spread over the hold processes, carry the marks along.
-  size_t n = 0;
-  bool marked = wait_until(milliseconds(20000), [&] {
-    ++n;
-    const Actor& who = customers[n % customers.size()];
-    HttpResponse h = hold_seats(who, v.show_id, {ids[1 + n % (ids.size() - 1)]});
-    EXPECT_TRUE(h.status == 201 || h.status == 409 || h.status == 429) << h.describe();
-    std::this_thread::sleep_for(milliseconds(250));
-    return outbox_rows("seat.held", "hold_id", first_hold, /*unpublished_only=*/true) == 0;
-  });
-  EXPECT_TRUE(marked) << "seat.held of hold " << first_hold << " is still unpublished after " << n
-                      << " more holds";
+  Actor a = new_customer("outbox-only");
+  HttpResponse h = hold_seats(a, v.show_id, {ids[0]});
+  ASSERT_EQ(h.status, 201) << h.describe();
+  int64_t hold = json_int(h, "hold_id").value_or(0);
+  HttpResponse c = confirm(a, v.show_id, hold);
+  ASSERT_EQ(c.status, 201) << c.describe();
+  int64_t reservation = json_int(c, "reservation_id").value_or(0);
+  // Later requests of other customers do not mark them either.
+  for (int i = 1; i < 4; ++i) {
+    EXPECT_EQ(hold_seats(new_customer("outbox-other"), v.show_id, {ids[static_cast<size_t>(i)]})
+                  .status,
+              201);
+  }
+  EXPECT_EQ(outbox_rows("seat.held", "hold_id", hold, /*unpublished_only=*/true), 1);
+  EXPECT_EQ(outbox_rows("booking.confirmed", "reservation_id", reservation, true), 1);
+  ASSERT_EQ(run_worker(), 0);
+  EXPECT_EQ(outbox_rows("seat.held", "hold_id", hold, true), 0);
+  EXPECT_EQ(outbox_rows("booking.confirmed", "reservation_id", reservation, true), 0);
 }
 
 // ------------------------------------------------------------------ outages
@@ -832,12 +831,9 @@ TEST(Booking, RabbitMqDownHoldsAndConfirmsStillSucceedAndStayUnpublished) {
   Actor a = new_customer("amqp-a");
   Actor b = new_customer("amqp-b");
   std::vector<int64_t> ids = hall_seat_ids(v.hall_id);
-  // Warm the publishers' connections so the outage hits live connections, and
-  // check the control: with RabbitMQ up, the events do get published.
+  // The control: with RabbitMQ up, the relay (run as cron would) publishes.
   int64_t warm = 0;
   ASSERT_NO_THROW(warm = book(new_customer("amqp-warm"), v.show_id, {ids[7]}));
-  // The request path marks an event published once its confirm is collected;
-  // the worker's relay publishes whatever is left: run it as cron would.
   EXPECT_TRUE(wait_until(milliseconds(15000), [&] {
     run_worker();
     return outbox_rows("booking.confirmed", "reservation_id", warm, /*unpublished_only=*/true) == 0;

@@ -108,6 +108,34 @@ TEST(Worker, CancellationOfASoldOutShowGoesToTheFirstWaiter) {
             1);
 }
 
+// A run that works through its minute (`--for`, as cron starts it) relays
+// and consumes as things happen: a cancellation made while it runs reaches
+// the waiting customer during that run, with no further run.
+TEST(Worker, AContinuousRunAssignsFreedSeatsWhileItRuns) {
+  Venue v = make_venue(1, 1);
+  std::vector<int64_t> ids = hall_seat_ids(v.hall_id);
+  Actor a = new_customer("wl-cont-holder");
+  int64_t r = book(a, v.show_id, {ids[0]});
+  Actor waiter = new_customer("wl-cont");
+  ASSERT_EQ(join_waitlist(waiter, v.show_id, 1, true).status, 201);
+  // Drain what earlier tests left, so this run starts with a clean outbox.
+  ASSERT_EQ(run_worker(), 0);
+
+  int rc = -1;
+  std::thread run([&] { rc = run_worker("--for 8"); });
+  std::this_thread::sleep_for(milliseconds(1500));  // the run is up and consuming
+  ASSERT_EQ(cancel_reservation(a, r).status, 200);
+  bool assigned = wait_until(seconds(6), [&] { return entry_of(waiter, v.show_id).status == "ASSIGNED"; });
+  run.join();
+  EXPECT_EQ(rc, 0);
+  EXPECT_TRUE(assigned) << "the running worker did not assign the freed seat";
+  EXPECT_EQ(seat_map(v.show_id).status_of(ids[0]), "RESERVED");
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM notifications WHERE event_type = 'waitlist.assigned' "
+                    "AND user_id = ?",
+                    waiter.id()),
+            1);
+}
+
 TEST(Worker, GroupWaitsForAdjacentSeatsWhileALaterSingleTakesALoneSeat) {
   Venue v = make_venue(1, 5);
   std::vector<int64_t> ids = hall_seat_ids(v.hall_id);

@@ -35,7 +35,7 @@ StatusOr<ShowInfo> load_bookable_show(Session& s, int64_t show_id);
 std::vector<SeatCell> load_seat_cells(Session& s, int64_t show_id, PickRequest& pick);
 
 // After the commit of a seat change: bump the seat-map version (so the next
-// read renders fresh) and publish the events. Never throws.
+// read renders fresh) and send the live hint once answered. Never throws.
 void after_seat_change(Context& ctx, int64_t show_id, const std::vector<OutboxEvent>& events);
 
 // JSON array text "[1,2,3]".

@@ -28,7 +28,7 @@ class Context {
   Database& db();
   Redis& redis();
   RateLimiter& limiter();
-  Publisher& publisher();
+  BrokerCheck& broker();
   LivePublisher& live();
   // Current account states (role, disabled); unit tests install a fake.
   AccountDirectory& accounts();
@@ -44,10 +44,6 @@ class Context {
   void enable_after_response() { defer_ = true; }
   void run_after_response();
 
-  // Outbox events the broker has confirmed but that are not yet marked
-  // published; the next transaction that writes an event marks them.
-  std::vector<std::string>& confirmed_events() { return confirmed_events_; }
-  int64_t marks_flushed_at_ms = 0;  // see mark_published_batched
 
  private:
   Config config_;
@@ -55,10 +51,9 @@ class Context {
   std::unique_ptr<Database> db_;
   std::unique_ptr<Redis> redis_;
   std::unique_ptr<RateLimiter> limiter_;
-  std::unique_ptr<Publisher> publisher_;
+  std::unique_ptr<BrokerCheck> broker_;
   std::unique_ptr<LivePublisher> live_;
   std::unique_ptr<AccountDirectory> accounts_;
-  std::vector<std::string> confirmed_events_;
   bool defer_ = false;
   std::vector<std::function<void()>> deferred_;
 };
