@@ -54,6 +54,11 @@ AccountDirectory& Context::accounts() {
   return *accounts_;
 }
 
+PaymentProvider& Context::payments() {
+  if (!payments_) payments_ = make_payment_provider(config_);
+  return *payments_;
+}
+
 LivePublisher& Context::live() {
   if (!live_) live_ = std::make_unique<LivePublisher>(config_.live_publish_socket);
   return *live_;

@@ -6,6 +6,7 @@
 #include "cinema/booking.h"
 #include "cinema/crypto.h"
 #include "cinema/json.h"
+#include "cinema/log.h"
 #include "cinema/payment.h"
 #include "cinema/validate.h"
 
@@ -41,9 +42,106 @@ std::optional<Outcome> replay(Session& s, int64_t user_id, const std::string& ke
   return o;
 }
 
+Problem payment_declined(const std::string& reason) {
+  Problem p;
+  p.status = 402;
+  p.type = "/problems/payment-declined";
+  p.title = "Payment declined";
+  p.detail = reason + "; the hold is kept until it expires";
+  return p;
+}
+
+// What the hold asks to be paid, when it can still be confirmed; otherwise
+// the transaction below gives the right answer without any payment.
+struct Due {
+  int64_t total_cents = 0;
+  std::string currency;
+};
+
+std::optional<Due> amount_due(Session& s, const AuthUser& user, int64_t show_id, int64_t hold_id) {
+  Rows h = s.query(
+      "SELECT total_cents, currency FROM holds WHERE id = ? AND show_id = ? AND user_id = ? "
+      "AND status = 'ACTIVE' AND expires_at > NOW(3)",
+      hold_id, show_id, user.id);
+  if (!h->next()) return std::nullopt;
+  return Due{h->getInt64("total_cents"), get_string(*h, "currency")};
+}
+
+// Authorizes the hold's amount once (keyed by the hold), recording the step.
+// A retried confirm reuses an authorization an earlier attempt obtained.
+StatusOr<std::string> authorize(Context& ctx, const AuthUser& user, int64_t hold_id,
+                                const Due& due, const std::string& token) {
+  struct Earlier {
+    std::string status;
+    std::string reference;
+    int64_t attempt = 0;
+  };
+  auto earlier = ctx.db().autocommit([&](Session& s) -> std::optional<Earlier> {
+    Rows rs = s.query("SELECT status, provider_ref, attempt FROM payments WHERE hold_id = ?",
+                      hold_id);
+    if (!rs->next()) return std::nullopt;
+    return Earlier{get_string(*rs, "status"), opt_string(*rs, "provider_ref").value_or(""),
+                   rs->getInt64("attempt")};
+  });
+  if (earlier && (earlier->status == "AUTHORIZED" || earlier->status == "CAPTURED")) {
+    return earlier->reference;
+  }
+  // A declined or voided authorization is followed by a new one, under a new key.
+  const int64_t attempt = earlier ? earlier->attempt + 1 : 1;
+  Authorization auth =
+      ctx.payments().authorize({user.id, hold_id, due.total_cents, due.currency, token},
+                               payment_key_for_hold(hold_id, attempt));
+  ctx.db().autocommit([&](Session& s) {
+    // Never over an authorization a concurrent confirm recorded meanwhile.
+    s.exec(
+        "INSERT INTO payments (hold_id, user_id, amount_cents, currency, provider_ref, status, "
+        "reason, attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+        "provider_ref = IF(status IN ('DECLINED', 'VOIDED'), VALUES(provider_ref), provider_ref), "
+        "reason = IF(status IN ('DECLINED', 'VOIDED'), VALUES(reason), reason), "
+        "attempt = IF(status IN ('DECLINED', 'VOIDED'), VALUES(attempt), attempt), "
+        "status = IF(status IN ('DECLINED', 'VOIDED'), VALUES(status), status)",
+        hold_id, user.id, due.total_cents, due.currency,
+        auth.approved ? std::optional<std::string>(auth.reference) : std::nullopt,
+        std::string(auth.approved ? "AUTHORIZED" : "DECLINED"),
+        auth.approved ? std::optional<std::string>() : std::optional<std::string>(auth.reason),
+        attempt);
+  });
+  if (!auth.approved) return payment_declined(auth.reason);
+  return auth.reference;
+}
+
+// After the transaction: capture what a new reservation uses, void what no
+// reservation uses. A provider that cannot be reached leaves the row
+// AUTHORIZED for the worker's settle_payments to finish.
+void settle(Context& ctx, int64_t hold_id, const std::string& reference, bool reserved) {
+  try {
+    if (reserved) {
+      if (ctx.payments().capture(reference)) {
+        ctx.db().autocommit([&](Session& s) {
+          s.exec("UPDATE payments SET status = 'CAPTURED' WHERE hold_id = ? AND status = "
+                 "'AUTHORIZED' AND reservation_id IS NOT NULL",
+                 hold_id);
+        });
+      }
+      return;
+    }
+    // Only an authorization no reservation took: a concurrent confirm of the
+    // same hold may have committed with it.
+    int64_t voided = ctx.db().autocommit([&](Session& s) {
+      return s.exec("UPDATE payments SET status = 'VOIDED' WHERE hold_id = ? AND status = "
+                    "'AUTHORIZED' AND reservation_id IS NULL",
+                    hold_id);
+    });
+    if (voided == 1) ctx.payments().void_authorization(reference);
+  } catch (const std::exception& e) {
+    log(LogLevel::kWarn, "payment settlement left to the worker",
+        {{"hold_id", hold_id}, {"error", e.what()}});
+  }
+}
+
 Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_t hold_id,
-                     const std::string& token, const std::string& idem_key,
-                     const std::string& request_hash, PaymentProvider& payments) {
+                     const std::optional<std::string>& payment_ref, const std::string& idem_key,
+                     const std::string& request_hash) {
   return ctx.db().transaction([&](Session& s) -> Outcome {
     if (!idem_key.empty()) {
       if (auto earlier = replay(s, user.id, idem_key, request_hash)) return *earlier;
@@ -80,22 +178,23 @@ Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_
     if (held == 0) return fail(conflict("The hold's seats have been taken"));
     auto show = load_bookable_show(s, show_id);
     if (!show.ok()) return fail(show.problem());
+    // The hold became confirmable between the pre-read and this lock (a
+    // release raced): no authorization to book it with. The client retries.
+    if (!payment_ref) return fail(conflict("The hold changed while confirming; try again"));
     int64_t total = h->getInt64("total_cents");
     std::string currency = get_string(*h, "currency");
-    PaymentResult paid = payments.charge({user.id, hold_id, total, currency, token});
-    if (!paid.approved) {
-      Problem p;
-      p.status = 402;
-      p.type = "/problems/payment-declined";
-      p.title = "Payment declined";
-      p.detail = paid.reason + "; the hold is kept until it expires";
-      return fail(p);
-    }
     s.exec(
         "INSERT INTO reservations (show_id, user_id, hold_id, total_cents, currency, payment_ref) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        show_id, user.id, hold_id, total, currency, paid.reference);
+        show_id, user.id, hold_id, total, currency, *payment_ref);
     int64_t reservation_id = s.last_insert_id();
+    // The authorization this reservation uses; voided meanwhile means retry.
+    if (s.exec("UPDATE payments SET reservation_id = ? WHERE hold_id = ? AND status = "
+               "'AUTHORIZED' AND reservation_id IS NULL",
+               reservation_id, hold_id) != 1) {
+      s.set_rollback_only();
+      return fail(conflict("The payment authorization changed while confirming; try again"));
+    }
     int64_t moved = s.exec(
         "UPDATE show_seats SET status = 'RESERVED', reservation_id = ?, held_until = NULL "
         "WHERE hold_id = ? AND show_id = ? AND status = 'HELD'",
@@ -142,18 +241,33 @@ Response handle_confirm(const Request& req, Context& ctx) {
   auto token = body->string("payment_token", false, 1, 200);
   if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
   std::string request_hash = sha256_hex(std::to_string(*show_id) + "\n" + req.body);
-  static std::unique_ptr<PaymentProvider> payments = make_payment_provider(ctx.config());
+  // authorize -> one short transaction -> capture (or void): the provider is
+  // never called inside the transaction, whose body may run again.
+  std::optional<std::string> payment_ref;
+  auto due = ctx.db().autocommit(
+      [&](Session& s) { return amount_due(s, *user, *show_id, *hold_id); });
+  if (due) {
+    auto ref = authorize(ctx, *user, *hold_id, *due, token.value_or(""));
+    if (!ref.ok()) return Response::problem(ref.problem());
+    payment_ref = *ref;
+  }
   Outcome o;
   for (int attempt = 0;; ++attempt) {
     try {
-      o = confirm_hold(ctx, *user, *show_id, *hold_id, token.value_or(""), key, request_hash,
-                       *payments);
+      o = confirm_hold(ctx, *user, *show_id, *hold_id, payment_ref, key, request_hash);
       break;
     } catch (const sql::SQLException& e) {
       // The same key in flight twice: the loser waits on the key row, then replays.
-      if (e.getErrorCode() != kErrDuplicateKey || attempt > 0) throw;
+      if (e.getErrorCode() != kErrDuplicateKey || attempt > 0) {
+        if (payment_ref) settle(ctx, *hold_id, *payment_ref, false);
+        throw;
+      } 
+    } catch (...) {
+      if (payment_ref) settle(ctx, *hold_id, *payment_ref, false);
+      throw;
     }
   }
+  if (payment_ref) settle(ctx, *hold_id, *payment_ref, !o.problem && o.status == 201);
   if (o.problem) return Response::problem(*o.problem);
   if (!o.events.empty()) after_seat_change(ctx, *show_id, o.events);
   return Response::json(o.status, o.body);

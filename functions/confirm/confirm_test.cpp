@@ -44,8 +44,14 @@ TEST(Confirm, TheCurrentRoleDecidesNotTheToken) {
 
 TEST(MockPayment, DeclinesOnlyTheTestToken) {
   MockPaymentProvider p;
-  EXPECT_TRUE(p.charge({1, 2, 1000, "EUR", ""}).approved);
-  auto declined = p.charge({1, 2, 1000, "EUR", "tok_decline"});
+  auto approved = p.authorize({1, 2, 1000, "EUR", ""}, payment_key_for_hold(2, 1));
+  EXPECT_TRUE(approved.approved);
+  // Idempotent per key: the same key gives the same authorization.
+  EXPECT_EQ(p.authorize({1, 2, 1000, "EUR", ""}, payment_key_for_hold(2, 1)).reference,
+            approved.reference);
+  EXPECT_NE(p.authorize({1, 2, 1000, "EUR", ""}, payment_key_for_hold(2, 2)).reference,
+            approved.reference);
+  auto declined = p.authorize({1, 2, 1000, "EUR", "tok_decline"}, payment_key_for_hold(2, 1));
   EXPECT_FALSE(declined.approved);
   EXPECT_FALSE(declined.reason.empty());
 }

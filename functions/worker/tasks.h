@@ -23,6 +23,10 @@ int64_t relay_outbox(Context& ctx, Broker& broker, Deadline deadline);
 // Expired ACTIVE holds: seats back to FREE, hold EXPIRED, seat.released.
 int64_t sweep_expired_holds(Context& ctx, Deadline deadline);
 
+// Payments a confirm left half done: captures authorizations a reservation
+// uses, voids those none took (see functions/confirm).
+int64_t settle_payments(Context& ctx, Deadline deadline);
+
 // Deletes published outbox rows and processed_events markers older than
 // history_retention_hours, a batch per statement (short locks).
 int64_t prune_history(Context& ctx, Deadline deadline);

@@ -59,6 +59,7 @@ void run_tasks(Context& ctx, Deadline deadline) {
     timed("consume_notifications", [&] { return consume_notifications(ctx, broker, deadline); });
   }
   timed("deliver_webhooks", [&] { return deliver_webhooks(ctx, deadline); });
+  timed("settle_payments", [&] { return settle_payments(ctx, deadline); });
   timed("prune_history", [&] { return prune_history(ctx, deadline); });
 }
 
@@ -90,6 +91,7 @@ void run_continuously(Context& ctx, Deadline end) {
       timed("sweep_holds", [&] { return sweep_expired_holds(ctx, end); }, true);
       timed("scan_waitlists", [&] { return scan_waitlists(ctx, end); }, true);
       timed("deliver_webhooks", [&] { return deliver_webhooks(ctx, end); }, true);
+      timed("settle_payments", [&] { return settle_payments(ctx, end); }, true);
       next_slow = now + kSlowTasks;
     }
     if (now >= next_prune) {

@@ -14,6 +14,7 @@
 #include "cinema/config.h"
 #include "cinema/db.h"
 #include "cinema/live.h"
+#include "cinema/payment.h"
 #include "cinema/rate_limit.h"
 #include "cinema/redis.h"
 
@@ -30,6 +31,8 @@ class Context {
   RateLimiter& limiter();
   BrokerCheck& broker();
   LivePublisher& live();
+  PaymentProvider& payments();
+  void set_payments(std::unique_ptr<PaymentProvider> p) { payments_ = std::move(p); }
   // Current account states (role, disabled); unit tests install a fake.
   AccountDirectory& accounts();
   void set_accounts(std::unique_ptr<AccountDirectory> accounts) { accounts_ = std::move(accounts); }
@@ -54,6 +57,7 @@ class Context {
   std::unique_ptr<BrokerCheck> broker_;
   std::unique_ptr<LivePublisher> live_;
   std::unique_ptr<AccountDirectory> accounts_;
+  std::unique_ptr<PaymentProvider> payments_;
   bool defer_ = false;
   std::vector<std::function<void()>> deferred_;
 };
