@@ -12,7 +12,8 @@
 --
 -- Each wrk thread has its own Lua state: thread t drives the customers u with
 -- (u - 1) % BENCH_THREADS == t - 1, and has as many connections as customers.
--- Requests carry X-Request-Id "b<u>x<seq>", which nginx echoes, so response()
+-- Requests carry X-Request-Id "b<u>x<seq>", which nginx echoes as
+-- X-Client-Request-Id, so response()
 -- knows whose answer it is. In hold/contend/best a customer has at most one
 -- request in flight (request() takes it from a free list, response() gives it
 -- back): each connection is, in effect, its own customer. prehold and confirm
@@ -213,7 +214,7 @@ local function job_response(s, status, body)
 end
 
 function response(status, headers, body)
-  local rid = headers["X-Request-Id"] or ""
+  local rid = headers["X-Client-Request-Id"] or ""
   if rid == "idle" then return end
   local u, s = rid:match("^b(%d+)x(%d+)$")
   u, s = tonumber(u), tonumber(s)

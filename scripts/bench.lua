@@ -1,8 +1,10 @@
 -- wrk request for scripts/bench: method, JSON body and bearer token come from
 -- BENCH_METHOD, BENCH_BODY and BENCH_AUTH, so a new case needs no new script.
 --   BENCH_INM     If-None-Match value (conditional reads)
---   BENCH_UNIQUE  1: each request gets its own query parameter nocache=<thread>.<n>;
---                 the catalogue cache key includes the query, so every request misses
+--   BENCH_UNIQUE  a query parameter the route reads ("q", "from") that gets a value of
+--                 its own per request (from: a time <thread>.<n> seconds ahead); the
+--                 catalogue cache key includes the query, so every request misses
+--                 (an unknown parameter would be a 400)
 --   BENCH_GZIP    1: send Accept-Encoding: gzip (as browsers do)
 --   BENCH_COUNT   1: count status codes and X-Cache values in response() and
 --                 print them on one "BENCHLUA ..." line at the end
@@ -30,7 +32,8 @@ end
 
 local threads = {}
 local nthreads = 0
-if os.getenv("BENCH_UNIQUE") == "1" or os.getenv("BENCH_COUNT") == "1" then
+local unique = os.getenv("BENCH_UNIQUE") or ""
+if unique ~= "" or os.getenv("BENCH_COUNT") == "1" then
   function setup(thread)
     nthreads = nthreads + 1
     thread:set("tid", nthreads)
@@ -38,12 +41,19 @@ if os.getenv("BENCH_UNIQUE") == "1" or os.getenv("BENCH_COUNT") == "1" then
   end
 end
 
-if os.getenv("BENCH_UNIQUE") == "1" then
+if unique ~= "" then
   local n = 0
+  local start = os.time()
   function request()
     n = n + 1
     local sep = wrk.path:find("?", 1, true) and "&" or "?"
-    return wrk.format(nil, wrk.path .. sep .. "nocache=" .. tid .. "." .. n)
+    local value
+    if unique == "from" then
+      value = os.date("!%Y-%m-%dT%H:%M:%SZ", start + tid * 1000000 + n)
+    else
+      value = "u" .. tid .. "x" .. n
+    end
+    return wrk.format(nil, wrk.path .. sep .. unique .. "=" .. value)
   end
 end
 

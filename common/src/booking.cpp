@@ -10,11 +10,13 @@ namespace cinema {
 
 StatusOr<ShowInfo> load_bookable_show(Session& s, int64_t show_id) {
   Rows rs = s.query(
-      "SELECT id, hall_id, status, starts_at <= NOW() AS started, currency FROM shows WHERE id = ?",
+      "SELECT id, hall_id, status, starts_at <= NOW() AS started, currency, seat_version "
+      "FROM shows WHERE id = ?",
       show_id);
   if (!rs->next()) return not_found("No such show");
   ShowInfo info{rs->getInt64("id"), rs->getInt64("hall_id"), get_string(*rs, "status"),
-                rs->getInt("started") == 1, get_string(*rs, "currency")};
+                rs->getInt("started") == 1, get_string(*rs, "currency"),
+                rs->getInt64("seat_version")};
   if (info.status != "SCHEDULED") return conflict("The show has been cancelled");
   if (info.started) return conflict("The show has already started");
   return info;

@@ -12,6 +12,7 @@
 #include "cinema/clock.h"
 #include "cinema/json.h"
 #include "cinema/seat_picker.h"
+#include "cinema/seat_state.h"
 #include "cinema/validate.h"
 
 namespace cinema::hold {
@@ -49,12 +50,19 @@ struct BestAvailable {
   std::vector<SeatCell> cells;
 };
 
+// The show's layout stays in this process (cinema/seat_state.h); a request
+// reads only the seats' states, as one compact row.
 StatusOr<BestAvailable> load_best(Context& ctx, int64_t show_id, const PickRequest& pick) {
+  static SeatLayoutCache layouts;
   return ctx.db().autocommit([&](Session& s) -> StatusOr<BestAvailable> {
     auto show = load_bookable_show(s, show_id);
     if (!show.ok()) return show.problem();
     BestAvailable b{pick, {}};
-    b.cells = load_seat_cells(s, show_id, b.pick);
+    if (auto layout = layouts.current(s, show_id, show->seat_version)) {
+      b.pick.rows = layout->rows;
+      b.pick.cols = layout->cols;
+      b.cells = std::move(layout->cells);
+    }
     return b;
   });
 }

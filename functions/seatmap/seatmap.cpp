@@ -11,6 +11,7 @@
 #include "cinema/crypto.h"
 #include "cinema/gzip.h"
 #include "cinema/json.h"
+#include "cinema/seat_state.h"
 
 namespace cinema::seatmap {
 namespace {
@@ -61,7 +62,7 @@ struct Layout {
   int64_t loaded_ms = 0;
   std::vector<std::string> head;  // {"seat_id":..,"row":..,..,"type":..,"status":
   std::vector<std::string> tail;  // ,"price_cents":..}
-  std::unordered_map<int64_t, size_t> index;  // seat_id -> position
+  std::vector<size_t> by_seat_id;  // positions in seat_id order (the order of SeatCodes)
 };
 
 std::unordered_map<int64_t, Layout>& layouts() {
@@ -77,7 +78,7 @@ void load_layout(Session& s, int64_t show_id, Layout& l) {
       show_id);
   l.head.clear();
   l.tail.clear();
-  l.index.clear();
+  std::vector<std::pair<int64_t, size_t>> ids;
   while (rs->next()) {
     int64_t seat_id = rs->getInt64(1);
     JsonWriter w;
@@ -89,15 +90,18 @@ void load_layout(Session& s, int64_t show_id, Layout& l) {
         .field("grid_col", rs->getInt64(5))
         .field("type", std::string(rs->getString(6)))
         .key("status");
-    l.index[seat_id] = l.head.size();
+    ids.emplace_back(seat_id, l.head.size());
     l.head.push_back(w.str() + ":");  // the writer adds the colon with the value
     l.tail.push_back(",\"price_cents\":" + std::to_string(rs->getInt64(7)) + "}");
   }
+  std::sort(ids.begin(), ids.end());
+  l.by_seat_id.clear();
+  for (const auto& [id, pos] : ids) l.by_seat_id.push_back(pos);
 }
 
-const char* status_json(const std::string& status) {
-  if (status == "HELD") return "\"HELD\"";
-  if (status == "RESERVED") return "\"RESERVED\"";
+const char* status_json(char code) {
+  if (code == 'H') return "\"HELD\"";
+  if (code == 'R') return "\"RESERVED\"";
   return "\"FREE\"";
 }
 
@@ -118,36 +122,23 @@ std::optional<Rendered> render(Context& ctx, int64_t show_id, const std::string&
       l.currency = currency;
       l.loaded_ms = now;
     }
-    // An expired hold is FREE; a live one bounds how long this map may be cached.
+    // The states as one compact row (cinema/seat_state.h): an expired hold is
+    // FREE; a live one bounds how long this map may be cached.
     Rendered out;
     std::vector<const char*> status;
     for (int attempt = 0;; ++attempt) {
-      Rows rs = s.query(
-          "SELECT seat_id, CASE WHEN status = 'HELD' AND held_until <= NOW(3) THEN 'FREE' "
-          "ELSE status END, "
-          "IF(status = 'HELD' AND held_until > NOW(3), "
-          "CEIL(TIMESTAMPDIFF(MICROSECOND, NOW(3), held_until) / 1000000), NULL) "
-          "FROM show_seats WHERE show_id = ?",
-          show_id);
-      out.ttl_s = kMaxTtlS;
-      status.assign(l.head.size(), nullptr);
-      size_t seen = 0;
-      size_t rows = 0;
-      while (rs->next()) {
-        ++rows;
-        auto it = l.index.find(rs->getInt64(1));
-        if (it == l.index.end()) continue;
-        status[it->second] = status_json(rs->getString(2));
-        ++seen;
-        if (!rs->isNull(3)) {
-          out.ttl_s =
-              std::min<int>(out.ttl_s, static_cast<int>(std::max<int64_t>(1, rs->getInt64(3))));
+      SeatCodes codes = read_seat_codes(s, show_id);
+      out.ttl_s = codes.hold_ttl_s > 0 ? std::min(kMaxTtlS, codes.hold_ttl_s) : kMaxTtlS;
+      if (codes.codes.size() == l.by_seat_id.size()) {
+        status.assign(l.head.size(), nullptr);
+        for (size_t i = 0; i < codes.codes.size(); ++i) {
+          status[l.by_seat_id[i]] = status_json(codes.codes[i]);
         }
+        break;
       }
-      if (seen == l.head.size() && rows == seen) break;
-      // The layout does not match the show's seats (the show was deleted and
-      // its id is not reused, or a layout of a different seat set): reload once.
-      if (rows == 0) return std::nullopt;
+      // The layout does not match the show's seats (seats added or removed
+      // since it was loaded): reload once.
+      if (codes.codes.empty()) return std::nullopt;
       if (attempt > 0) {
         l.seat_version = -1;
         throw std::runtime_error("seat map layout of show " + std::to_string(show_id) +

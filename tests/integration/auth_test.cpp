@@ -630,8 +630,10 @@ TEST(RequestId, GeneratedPerRequestNeverTakenFromTheClient) {
   EXPECT_EQ(sent.header("x-request-id").size(), 32u);
   HttpResponse sent_404 = get("/v1/nope", {{"X-Request-Id", "test-abc-123"}});
   EXPECT_NE(sent_404.header("x-request-id"), "test-abc-123");
+  EXPECT_EQ(sent.header("x-client-request-id"), "test-abc-123");
   HttpResponse unsafe = get("/v1/health", {{"X-Request-Id", "bad id <script>"}});
   EXPECT_EQ(unsafe.header("x-request-id").find('<'), std::string::npos) << unsafe.describe();
+  EXPECT_FALSE(unsafe.has_header("x-client-request-id")) << "an unsafe id is not reflected";
 }
 
 TEST(RequestId, ReachesTheFunctionAndTheAuditLog) {

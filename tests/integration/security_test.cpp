@@ -342,6 +342,7 @@ TEST(Security, ClientRequestIdIsLoggedApartFromOurs) {
   const std::string ours = r.header("x-request-id");
   EXPECT_FALSE(ours.empty());
   EXPECT_NE(ours, client_id) << "a client must not choose our request id";
+  EXPECT_EQ(r.header("x-client-request-id"), client_id) << "the client's id comes back as its own";
   int64_t user_id = *json_int(r, "id");
   EXPECT_EQ(count_rows("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'user' AND "
                        "entity_id = " + std::to_string(user_id) + " AND request_id = ?",

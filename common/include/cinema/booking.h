@@ -25,6 +25,7 @@ struct ShowInfo {
   std::string status;
   bool started = false;
   std::string currency;
+  int64_t seat_version = 0;  // moves when the show's seats or prices change
 };
 
 // 404 when missing; 409 when cancelled or already started.
