@@ -35,18 +35,38 @@ SeatLayout load_layout(Session& s, int64_t show_id) {
 
 }  // namespace
 
-SeatCodes read_seat_codes(Session& s, int64_t show_id) {
-  // One row: the server walks the show's seats by primary key, the client
-  // decodes a string instead of a row per seat.
+std::vector<std::pair<int64_t, char>> parse_taken(const std::string& text) {
+  std::vector<std::pair<int64_t, char>> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = text.find(',', i);
+    if (j == std::string::npos) j = text.size();
+    if (j - i >= 2) {
+      char code = text[j - 1];
+      int64_t id = 0;
+      bool digits = true;
+      for (size_t k = i; k + 1 < j; ++k) {
+        if (text[k] < '0' || text[k] > '9') digits = false;
+        else id = id * 10 + (text[k] - '0');
+      }
+      if (digits && (code == 'H' || code == 'R')) out.emplace_back(id, code);
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+TakenSeats read_taken_seats(Session& s, int64_t show_id) {
   Rows rs = s.query(
-      "SELECT GROUP_CONCAT(CASE WHEN status = 'FREE' OR (status = 'HELD' AND held_until <= "
-      "NOW(3)) THEN 'F' WHEN status = 'HELD' THEN 'H' ELSE 'R' END ORDER BY seat_id SEPARATOR ''), "
-      "CEIL(TIMESTAMPDIFF(MICROSECOND, NOW(3), MIN(IF(status = 'HELD' AND held_until > NOW(3), "
-      "held_until, NULL))) / 1000000) FROM show_seats WHERE show_id = ?",
+      "SELECT GROUP_CONCAT(CONCAT(seat_id, IF(status = 'HELD', 'H', 'R')) ORDER BY seat_id "
+      "SEPARATOR ','), CEIL(TIMESTAMPDIFF(MICROSECOND, NOW(3), MIN(IF(status = 'HELD', "
+      "held_until, NULL))) / 1000000) FROM show_seats FORCE INDEX (ix_show_seats_status) "
+      "WHERE show_id = ? AND status IN ('HELD', 'RESERVED') AND "
+      "(status = 'RESERVED' OR held_until > NOW(3))",
       show_id);
-  SeatCodes out;
+  TakenSeats out;
   if (!rs->next()) return out;
-  if (!rs->isNull(1)) out.codes = rs->getString(1);
+  if (!rs->isNull(1)) out.seats = parse_taken(rs->getString(1));
   if (!rs->isNull(2)) out.hold_ttl_s = static_cast<int>(std::max<int64_t>(1, rs->getInt64(2)));
   return out;
 }
@@ -62,20 +82,32 @@ std::optional<SeatLayout> SeatLayoutCache::current(Session& s, int64_t show_id,
   }
   Entry& e = it->second;
   const int64_t now = steady_ms();
-  SeatCodes codes = read_seat_codes(s, show_id);
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    bool stale = e.seat_version != seat_version || now - e.loaded_ms > max_age_ms_ ||
-                 e.layout.cells.size() != codes.codes.size();
-    if (!stale) break;
+  if (e.seat_version != seat_version || now - e.loaded_ms > max_age_ms_) {
     e.layout = load_layout(s, show_id);
     e.seat_version = seat_version;
     e.loaded_ms = now;
-    // A seat added or removed between the two reads: read the states again.
-    if (e.layout.cells.size() != codes.codes.size()) codes = read_seat_codes(s, show_id);
   }
-  if (e.layout.cells.empty() || e.layout.cells.size() != codes.codes.size()) return std::nullopt;
+  TakenSeats taken = read_taken_seats(s, show_id);
   SeatLayout out = e.layout;
-  for (size_t i = 0; i < out.cells.size(); ++i) out.cells[i].free = codes.codes[i] == 'F';
+  for (int attempt = 0;; ++attempt) {
+    for (auto& c : out.cells) c.free = true;
+    bool complete = true;
+    for (const auto& [id, code] : taken.seats) {
+      auto c = std::lower_bound(out.cells.begin(), out.cells.end(), id,
+                                [](const SeatCell& cell, int64_t v) { return cell.seat_id < v; });
+      if (c == out.cells.end() || c->seat_id != id) {
+        complete = false;
+        continue;
+      }
+      c->free = false;
+    }
+    if (complete || attempt > 0) break;
+    // A taken seat the layout does not know: seats were added since it was loaded.
+    e.layout = load_layout(s, show_id);
+    e.loaded_ms = now;
+    out = e.layout;
+  }
+  if (out.cells.empty()) return std::nullopt;
   return out;
 }
 

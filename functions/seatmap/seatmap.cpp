@@ -62,7 +62,8 @@ struct Layout {
   int64_t loaded_ms = 0;
   std::vector<std::string> head;  // {"seat_id":..,"row":..,..,"type":..,"status":
   std::vector<std::string> tail;  // ,"price_cents":..}
-  std::vector<size_t> by_seat_id;  // positions in seat_id order (the order of SeatCodes)
+  std::vector<int64_t> seat_ids;   // sorted
+  std::vector<size_t> by_seat_id;  // the position of seat_ids[i]
 };
 
 std::unordered_map<int64_t, Layout>& layouts() {
@@ -95,8 +96,12 @@ void load_layout(Session& s, int64_t show_id, Layout& l) {
     l.tail.push_back(",\"price_cents\":" + std::to_string(rs->getInt64(7)) + "}");
   }
   std::sort(ids.begin(), ids.end());
+  l.seat_ids.clear();
   l.by_seat_id.clear();
-  for (const auto& [id, pos] : ids) l.by_seat_id.push_back(pos);
+  for (const auto& [id, pos] : ids) {
+    l.seat_ids.push_back(id);
+    l.by_seat_id.push_back(pos);
+  }
 }
 
 const char* status_json(char code) {
@@ -122,23 +127,28 @@ std::optional<Rendered> render(Context& ctx, int64_t show_id, const std::string&
       l.currency = currency;
       l.loaded_ms = now;
     }
-    // The states as one compact row (cinema/seat_state.h): an expired hold is
-    // FREE; a live one bounds how long this map may be cached.
+    if (l.head.empty()) return std::nullopt;
+    // The taken seats as one compact row (cinema/seat_state.h), every other
+    // seat FREE (an expired hold too); a live hold bounds how long this map
+    // may be cached.
     Rendered out;
     std::vector<const char*> status;
+    TakenSeats taken = read_taken_seats(s, show_id);
+    out.ttl_s = taken.hold_ttl_s > 0 ? std::min(kMaxTtlS, taken.hold_ttl_s) : kMaxTtlS;
     for (int attempt = 0;; ++attempt) {
-      SeatCodes codes = read_seat_codes(s, show_id);
-      out.ttl_s = codes.hold_ttl_s > 0 ? std::min(kMaxTtlS, codes.hold_ttl_s) : kMaxTtlS;
-      if (codes.codes.size() == l.by_seat_id.size()) {
-        status.assign(l.head.size(), nullptr);
-        for (size_t i = 0; i < codes.codes.size(); ++i) {
-          status[l.by_seat_id[i]] = status_json(codes.codes[i]);
+      status.assign(l.head.size(), status_json('F'));
+      bool complete = true;
+      for (const auto& [id, code] : taken.seats) {
+        auto it = std::lower_bound(l.seat_ids.begin(), l.seat_ids.end(), id);
+        if (it == l.seat_ids.end() || *it != id) {
+          complete = false;
+          continue;
         }
-        break;
+        status[l.by_seat_id[static_cast<size_t>(it - l.seat_ids.begin())]] = status_json(code);
       }
-      // The layout does not match the show's seats (seats added or removed
-      // since it was loaded): reload once.
-      if (codes.codes.empty()) return std::nullopt;
+      if (complete) break;
+      // A taken seat the layout does not know (seats added since it was
+      // loaded): reload once.
       if (attempt > 0) {
         l.seat_version = -1;
         throw std::runtime_error("seat map layout of show " + std::to_string(show_id) +

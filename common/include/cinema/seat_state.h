@@ -1,8 +1,9 @@
 // A show's seats split in two: the layout (grid positions and types), which
 // seat changes never touch and a process keeps in memory, and the states,
-// read as one compact row (a character per seat) instead of a row per seat.
-// Best available and the waiting list pick from both without reading the
-// show's seats row by row on every request.
+// read as one compact row listing only the taken seats (through the
+// (show_id, status) index: a nearly empty show costs almost nothing, a
+// nearly full one a walk of its taken seats). Best available and the seat
+// map use both instead of reading every seat of the show per request.
 #pragma once
 
 #include <cstdint>
@@ -15,13 +16,15 @@
 
 namespace cinema {
 
-// States in seat_id order: 'F' free (an expired hold counts as free), 'H'
-// held, 'R' reserved.
-struct SeatCodes {
-  std::string codes;
+// The seats that are not free, in seat_id order: 'H' held (a live hold; an
+// expired one counts as free) or 'R' reserved. Every other seat is free.
+struct TakenSeats {
+  std::vector<std::pair<int64_t, char>> seats;
   int hold_ttl_s = -1;  // seconds until the earliest live hold expires; -1: none
 };
-SeatCodes read_seat_codes(Session& s, int64_t show_id);
+TakenSeats read_taken_seats(Session& s, int64_t show_id);
+// "12H,15R" (GROUP_CONCAT's text) -> pairs; malformed items are skipped.
+std::vector<std::pair<int64_t, char>> parse_taken(const std::string& text);
 
 // The show's seats in seat_id order with grid positions and types (free is
 // false in the cached copy), and the hall's grid size.
@@ -32,7 +35,7 @@ struct SeatLayout {
 };
 
 // Per-process layouts, reloaded when the show's seat_version moves, after
-// max_age_ms (a seat type edited since), or when `codes` no longer match.
+// max_age_ms (a seat type edited since), or when a taken seat is not in it.
 class SeatLayoutCache {
  public:
   explicit SeatLayoutCache(int64_t max_age_ms = 30'000) : max_age_ms_(max_age_ms) {}
