@@ -35,7 +35,13 @@ std::vector<int64_t> pick_best_seats(const std::vector<SeatCell>& seats, const P
   for (const auto& s : seats) {
     if (eligible(s, req.accessible)) rows[s.grid_row].push_back(&s);
   }
-  double best = std::numeric_limits<double>::max();
+  struct Candidate {
+    double score;
+    const SeatCell* const* first;
+    size_t count;
+    bool orphan;  // leaves a single seat stranded beside it
+  };
+  std::vector<Candidate> candidates;
   std::vector<int64_t> choice;
   for (auto& [row, cells] : rows) {
     std::sort(cells.begin(), cells.end(),
@@ -55,17 +61,33 @@ std::vector<int64_t> pick_best_seats(const std::vector<SeatCell>& seats, const P
         }
         double centre = (cells[start]->grid_col + cells[end - 1]->grid_col) / 2.0;
         double sc = score(row, centre);
-        if (start - run_start == 1 || i - end == 1) sc += kOrphanPenalty;
-        if (sc < best) {
-          best = sc;
-          choice.clear();
-          for (size_t k = start; k < end; ++k) choice.push_back(cells[k]->seat_id);
-        }
+        bool orphan = start - run_start == 1 || i - end == 1;
+        if (orphan) sc += kOrphanPenalty;
+        candidates.push_back({sc, cells.data() + start, end - start, orphan});
       }
       run_start = i;
     }
   }
-  if (!choice.empty() || req.together) return choice;
+  if (!candidates.empty()) {
+    auto by_score = [](const Candidate& a, const Candidate& b) { return a.score < b.score; };
+    size_t pick = 0;
+    size_t k = std::min(candidates.size(), static_cast<size_t>(std::max(1, req.spread)));
+    if (k <= 1) {
+      // The first best in grid order: deterministic, as the waiting list needs.
+      pick = static_cast<size_t>(
+          std::min_element(candidates.begin(), candidates.end(), by_score) - candidates.begin());
+    } else {
+      std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
+                        candidates.end(), by_score);
+      // Never trade a block without an orphan seat for one that leaves one.
+      while (k > 1 && candidates[k - 1].orphan && !candidates[0].orphan) --k;
+      pick = static_cast<size_t>(req.seed % k);
+    }
+    const Candidate& c = candidates[pick];
+    for (size_t i = 0; i < c.count; ++i) choice.push_back(c.first[i]->seat_id);
+    return choice;
+  }
+  if (req.together) return choice;
   // Scattered: the individually best seats.
   std::vector<std::pair<double, int64_t>> ranked;
   for (const auto& [row, cells] : rows) {

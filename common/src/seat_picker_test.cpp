@@ -57,6 +57,37 @@ TEST(SeatPicker, AvoidsLeavingAnOrphanSeat) {
   EXPECT_TRUE(s == std::set<int64_t>({103, 104}) || s == std::set<int64_t>({105, 106}));
 }
 
+TEST(SeatPicker, SpreadChoosesAmongTheBestBlocksOnly) {
+  auto seats = hall({".........", ".........", ".........", ".........", "........."});
+  PickRequest r = req(2, 5, 9);
+  r.spread = 4;
+  std::set<std::vector<int64_t>> seen;
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    r.seed = seed;
+    auto got = pick_best_seats(seats, r);
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[1], got[0] + 1) << "a block of adjacent seats";
+    seen.insert(got);
+  }
+  EXPECT_EQ(seen.size(), 4u) << "the four best blocks, each chosen sometimes";
+  for (const auto& block : seen) {
+    int row = static_cast<int>(block[0] / 100);
+    EXPECT_TRUE(row == 3 || row == 2 || row == 4) << block[0];
+  }
+}
+
+TEST(SeatPicker, SpreadNeverLeavesAnOrphanWhenTheBestDoesNot) {
+  auto seats = hall({"xx....xx"});
+  PickRequest r = req(2, 1, 8);
+  r.spread = 8;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    r.seed = seed;
+    auto got = pick_best_seats(seats, r);
+    std::set<int64_t> s(got.begin(), got.end());
+    EXPECT_TRUE(s == std::set<int64_t>({103, 104}) || s == std::set<int64_t>({105, 106}));
+  }
+}
+
 TEST(SeatPicker, AccessibleOnlyWhenAsked) {
   auto seats = hall({"AA......"});
   for (int64_t id : pick_best_seats(seats, req(2, 1, 8))) EXPECT_GT(id, 102);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <random>
 
 #include <cppconn/exception.h>
 #include <rapidjson/document.h>
@@ -20,6 +21,9 @@ namespace {
 
 constexpr int kMaxSeats = 10;  // also the procedure's p_seat1..p_seat10
 constexpr int kBestAvailableAttempts = 4;
+// Best available chooses among this many of the best blocks at random, so a
+// rush of customers spreads over them instead of racing for one.
+constexpr int kBestSpread = 8;
 
 struct HoldRequest {
   std::vector<int64_t> seat_ids;  // chosen seats, or empty for best available
@@ -68,7 +72,10 @@ StatusOr<BestAvailable> load_best(Context& ctx, int64_t show_id, const PickReque
 }
 
 StatusOr<std::vector<int64_t>> pick_from(const BestAvailable& b) {
-  std::vector<int64_t> ids = pick_best_seats(b.cells, b.pick);
+  PickRequest pick = b.pick;
+  pick.spread = kBestSpread;
+  pick.seed = std::random_device{}();
+  std::vector<int64_t> ids = pick_best_seats(b.cells, pick);
   if (ids.empty()) {
     return conflict(b.pick.together ? "No block of " + std::to_string(b.pick.count) +
                                           " adjacent seats is free; try together:false"

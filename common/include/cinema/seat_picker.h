@@ -23,6 +23,11 @@ struct PickRequest {
   bool accessible = false;  // only ACCESSIBLE/COMPANION seats, at least one ACCESSIBLE
   int rows = 1;             // hall grid size
   int cols = 1;
+  // Choose at random among this many best blocks (1: always the best). Many
+  // customers asking at once would otherwise all race for the same block,
+  // and all but one lose and pick again.
+  int spread = 1;
+  uint64_t seed = 0;  // for spread > 1
 };
 
 // Seat ids chosen, or empty when the request cannot be met.
