@@ -1,6 +1,7 @@
 #include "cinema/amqp.h"
 
 #include <chrono>
+#include <cstring>
 
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
@@ -44,6 +45,17 @@ amqp_table_entry_t int_arg(const char* key, int32_t value) {
 }
 
 }  // namespace
+
+bool routes_to_durable_queue(const std::string& routing_key) {
+  // Mirrors the bindings below: seat.released, booking.*, waitlist.* (one word after the dot).
+  auto one_word_after = [&](const char* prefix) {
+    size_t n = std::strlen(prefix);
+    return routing_key.size() > n && routing_key.compare(0, n, prefix) == 0 &&
+           routing_key.find('.', n) == std::string::npos;
+  };
+  return routing_key == "seat.released" || one_word_after("booking.") ||
+         one_word_after("waitlist.");
+}
 
 bool declare_event_topology(void* connection, const std::string& exchange_name) {
   amqp_connection_state_t c = state(connection);

@@ -87,7 +87,8 @@ std::vector<PublishOutcome> Broker::publish_confirmed(const std::vector<Outgoing
     props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG |
                    AMQP_BASIC_MESSAGE_ID_FLAG;
     props.content_type = amqp_cstring_bytes("application/json");
-    props.delivery_mode = AMQP_DELIVERY_PERSISTENT;
+    props.delivery_mode = routes_to_durable_queue(m.routing_key) ? AMQP_DELIVERY_PERSISTENT
+                                                                 : AMQP_DELIVERY_NONPERSISTENT;
     props.message_id = amqp_cstring_bytes(m.message_id.c_str());
     amqp_bytes_t body{m.body.size(), const_cast<char*>(m.body.data())};
     int rc = amqp_basic_publish(c, kChannel, amqp_cstring_bytes(settings_.exchange.c_str()),

@@ -23,6 +23,13 @@ inline constexpr const char* kDeadLetterQueue = "cinema.dead";
 // amqp_connection_state_t). False when a step fails.
 bool declare_event_topology(void* connection, const std::string& exchange);
 
+// True when an event with this routing key reaches a durable queue of the
+// topology above (the waiting list, notifications), so it must be published
+// persistent. Anything else reaches only the non-durable recent queue, and a
+// persistent publish of it would cost the broker a disk write for nothing
+// (every seat.held of an on-sale rush).
+bool routes_to_durable_queue(const std::string& routing_key);
+
 // One connection per process, opened on first use and reopened after loss
 // (with a back-off), that declares the topology.
 class BrokerCheck {
