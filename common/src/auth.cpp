@@ -21,6 +21,8 @@ StatusOr<AuthUser> authenticate(const Request& req, Context& ctx) {
   auto account = ctx.accounts().current(claims->user_id);
   if (!account) return unauthorized("The account of this token no longer exists");
   if (account->disabled) return unauthorized("This account is disabled");
+  ctx.actor_id = claims->user_id;
+  ctx.actor_role = account->role;
   return AuthUser{claims->user_id, account->role};
 }
 

@@ -1,6 +1,5 @@
 #include "cinema/booking.h"
 
-#include "cinema/audit.h"
 #include "cinema/cache.h"
 #include "cinema/clock.h"
 #include "cinema/json.h"
@@ -126,7 +125,6 @@ StatusOr<CancelResult> cancel_reservation(Context& ctx, const AuthUser& actor,
       return conflict("The reservation is already cancelled");
     }
     if (r->getInt("started") == 1) return conflict("The show has already started");
-    std::optional<std::string> before = reservation_json(s, reservation_id);
     Rows seat_rows = s.query(
         "SELECT seat_id FROM reservation_seats WHERE reservation_id = ? AND active = 1",
         reservation_id);
@@ -156,9 +154,6 @@ StatusOr<CancelResult> cancel_reservation(Context& ctx, const AuthUser& actor,
     out.events.push_back(write_event(s, ctx, "seat.released", "show", show_id, data.str()));
     out.events.push_back(
         write_event(s, ctx, "booking.cancelled", "reservation", reservation_id, data.str()));
-    write_audit(s, ctx,
-                {actor.id, actor.role, "reservation.cancel", "reservation", reservation_id, before,
-                 out.body});
     return out;
   });
 }

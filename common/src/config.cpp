@@ -106,6 +106,8 @@ Config Config::from_env() {
   c.relay_batch = env_int("CINEMA_RELAY_BATCH", c.relay_batch, 1, 10000);
   c.history_retention_hours =
       env_int("CINEMA_HISTORY_RETENTION_HOURS", c.history_retention_hours, 1, 24 * 366 * 10);
+  c.audit_retention_days =
+      env_int("CINEMA_AUDIT_RETENTION_DAYS", c.audit_retention_days, 1, 366 * 20);
   return c;
 }
 

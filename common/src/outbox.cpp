@@ -31,8 +31,11 @@ OutboxEvent write_event(Session& s, Context& ctx, const std::string& type,
   e.body = w.str();
   s.exec(
       "INSERT INTO outbox (event_id, event_type, routing_key, aggregate_type, aggregate_id, "
-      "payload) VALUES (?, ?, ?, ?, ?, ?)",
-      e.event_id, type, type, aggregate_type, aggregate_id, e.body);
+      "payload, actor_id, actor_role, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      e.event_id, type, type, aggregate_type, aggregate_id, e.body,
+      ctx.actor_id > 0 ? std::optional<int64_t>(ctx.actor_id) : std::nullopt,
+      ctx.actor_id > 0 ? ctx.actor_role : std::string("SYSTEM"),
+      ctx.request_id.empty() ? std::nullopt : std::optional<std::string>(ctx.request_id));
   return e;
 }
 

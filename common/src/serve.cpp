@@ -70,6 +70,8 @@ std::string function_name_from_env() {
 Response handle_safely(const Handler& handler, const Request& req, Context& ctx) {
   auto started = std::chrono::steady_clock::now();
   ctx.request_id = req.request_id.empty() ? random_hex(16) : req.request_id;
+  ctx.actor_id = 0;
+  ctx.actor_role.clear();
   log_set_request_id(ctx.request_id);
   Response resp;
   std::string length_header = req.header("content-length");

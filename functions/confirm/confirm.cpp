@@ -2,7 +2,6 @@
 
 #include <cppconn/exception.h>
 
-#include "cinema/audit.h"
 #include "cinema/booking.h"
 #include "cinema/crypto.h"
 #include "cinema/json.h"
@@ -216,8 +215,6 @@ Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_
     o.body = *reservation_json(s, reservation_id);
     o.events.push_back(
         write_event(s, ctx, "booking.confirmed", "reservation", reservation_id, o.body));
-    write_audit(s, ctx, {user.id, user.role, "reservation.confirm", "reservation",
-                         reservation_id, std::nullopt, o.body});
     if (!idem_key.empty()) {
       s.exec(
           "INSERT INTO idempotency_keys (user_id, endpoint, idem_key, request_hash, status_code, "

@@ -8,7 +8,6 @@
 #include <cppconn/exception.h>
 #include <rapidjson/document.h>
 
-#include "cinema/audit.h"
 #include "cinema/booking.h"
 #include "cinema/clock.h"
 #include "cinema/json.h"
@@ -283,8 +282,6 @@ Response release(const Request& req, Context& ctx) {
     d.field("user_id", user->id).key("seat_ids").raw(id_array(seats));
     d.field("reason", "released").end_object();
     std::vector<OutboxEvent> out{write_event(s, ctx, "seat.released", "show", *show_id, d.str())};
-    write_audit(s, ctx, {user->id, user->role, "hold.release", "hold", *hold_id, std::nullopt,
-                         std::nullopt});
     return out;
   });
   if (!events.ok()) return Response::problem(events.problem());

@@ -4,7 +4,6 @@
 
 #include <cppconn/exception.h>
 
-#include "cinema/audit.h"
 #include "cinema/booking.h"
 #include "cinema/json.h"
 #include "cinema/log.h"
@@ -128,8 +127,6 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
         d.begin_object().field("entry_id", e.id).field("show_id", show_id).field("user_id", e.user_id);
         d.field("reservation_id", rid).key("seat_ids").raw(id_array(ids)).end_object();
         events.push_back(write_event(s, ctx, "waitlist.assigned", "waitlist_entry", e.id, d.str()));
-        write_audit(s, ctx, {std::nullopt, "SYSTEM", "waitlist.assign", "reservation", rid,
-                             std::nullopt, reservation});
       } else {
         Rows busy = s.query(
             "SELECT 1 FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE'", show_id,
@@ -152,8 +149,6 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
         d.field("hold_id", hid).key("seat_ids").raw(id_array(ids)).end_object();
         events.push_back(write_event(s, ctx, "seat.held", "show", show_id, d.str()));
         events.push_back(write_event(s, ctx, "waitlist.offered", "waitlist_entry", e.id, d.str()));
-        write_audit(s, ctx, {std::nullopt, "SYSTEM", "waitlist.offer", "hold", hid, std::nullopt,
-                             d.str()});
       }
       for (auto& c : cells) {
         if (std::find(ids.begin(), ids.end(), c.seat_id) != ids.end()) c.free = false;

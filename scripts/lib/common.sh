@@ -163,10 +163,11 @@ cinema_profile() {
       export CINEMA_WAITLIST_BURST=10000000 CINEMA_WAITLIST_REFILL_PER_MINUTE=600000000
       # Bench customers hold on many shows at once.
       export CINEMA_MAX_HELD_SEATS=1000
-      # Every run adds tens of thousands of events: keep an hour of history so
+      # Every run adds tens of thousands of events: keep little history so
       # repeated runs measure the same database, and give InnoDB room for the
       # working set (256M is the small default of dev and test).
       export CINEMA_HISTORY_RETENTION_HOURS=${CINEMA_HISTORY_RETENTION_HOURS:-1}
+      export CINEMA_AUDIT_RETENTION_DAYS=${CINEMA_AUDIT_RETENTION_DAYS:-1}
       export CINEMA_DB_BUFFER_POOL=${CINEMA_DB_BUFFER_POOL:-1G} ;;
   esac
 

@@ -265,9 +265,10 @@ TEST(Worker, AKilledRunLosesNothingAndAppliesNothingTwice) {
       << "events left unpublished after a clean run";
 }
 
-// History retention (CINEMA_HISTORY_RETENTION_HOURS, 168 by default): old
-// published outbox rows and old processed_events markers go; unpublished rows
-// stay however old, and so does everything recent.
+// Retention: published outbox rows are audit records, kept like audit_log
+// rows for CINEMA_AUDIT_RETENTION_DAYS (400 by default); processed_events
+// markers for CINEMA_HISTORY_RETENTION_HOURS (168). Unpublished rows stay
+// however old, and so does everything recent.
 TEST(Worker, PruneDeletesOnlyOldPublishedHistory) {
   const std::string tag = "prune-" + std::to_string(::getpid()) + "-" +
                           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
@@ -278,9 +279,13 @@ TEST(Worker, PruneDeletesOnlyOldPublishedHistory) {
                  created + ", " + published + ")",
              tag + "-" + name);
   };
-  add_row("old-published", "NOW(3) - INTERVAL 200 HOUR", "NOW(3) - INTERVAL 199 HOUR");
-  add_row("old-unpublished", "NOW(3) - INTERVAL 200 HOUR", "NULL");
+  add_row("old-published", "NOW(3) - INTERVAL 500 DAY", "NOW(3) - INTERVAL 499 DAY");
+  add_row("old-unpublished", "NOW(3) - INTERVAL 500 DAY", "NULL");
+  add_row("week-old-published", "NOW(3) - INTERVAL 200 HOUR", "NOW(3) - INTERVAL 199 HOUR");
   add_row("recent-published", "NOW(3) - INTERVAL 2 HOUR", "NOW(3) - INTERVAL 1 HOUR");
+  sql_exec("INSERT INTO audit_log (action, entity_type, created_at) VALUES "
+           "(?, 'test', NOW(3) - INTERVAL 500 DAY), (?, 'test', NOW(3) - INTERVAL 1 DAY)",
+           tag + "-old", tag + "-recent");
   sql_exec("INSERT INTO processed_events (consumer, event_id, processed_at) VALUES "
            "(?, 'old', NOW(3) - INTERVAL 200 HOUR), (?, 'recent', NOW(3) - INTERVAL 1 HOUR)",
            tag, tag);
@@ -288,9 +293,12 @@ TEST(Worker, PruneDeletesOnlyOldPublishedHistory) {
   auto rows = [&](const std::string& name) {
     return sql_int("SELECT COUNT(*) FROM outbox WHERE event_type = ?", tag + "-" + name);
   };
-  EXPECT_EQ(rows("old-published"), 0) << "a published row 199 h old is past retention";
+  EXPECT_EQ(rows("old-published"), 0) << "a published row 499 days old is past retention";
   EXPECT_EQ(rows("old-unpublished"), 1) << "an unpublished row is the relay's, never pruned";
+  EXPECT_EQ(rows("week-old-published"), 1) << "a week-old event is still an audit record";
   EXPECT_EQ(rows("recent-published"), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit_log WHERE action = ?", tag + "-old"), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit_log WHERE action = ?", tag + "-recent"), 1);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM processed_events WHERE consumer = ? AND event_id = 'old'", tag), 0);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM processed_events WHERE consumer = ? AND event_id = 'recent'", tag),
             1);

@@ -93,7 +93,9 @@ struct Config {
   int64_t webhook_max_attempts = 6;
   std::string worker_lock_file = "/tmp/cinema-worker.lock";
   int64_t relay_batch = 500;
-  int64_t history_retention_hours = 168;  // published outbox rows, processed_events
+  int64_t history_retention_hours = 168;  // processed_events
+  int64_t audit_retention_days = 400;     // audit_log and published outbox rows (the events
+                                          // are audit records too)
 
   // Reads CINEMA_* variables; throws std::runtime_error naming the variable
   // when a value is malformed or a required secret is missing/too short.

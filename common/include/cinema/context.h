@@ -40,6 +40,10 @@ class Context {
   AccountDirectory* accounts_if_set() { return accounts_.get(); }
 
   std::string request_id;  // set per request by the serve loop
+  // Who this request acts for, once authenticated (0: nobody, the system);
+  // events written meanwhile carry it as their audit record.
+  int64_t actor_id = 0;
+  std::string actor_role;
 
   // Work to do once the response has been sent (the serve loop runs it after
   // finishing the request); without a serve loop (worker, tests) it runs now.

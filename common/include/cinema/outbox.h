@@ -14,7 +14,9 @@
 
 namespace cinema {
 
-// `data_json` is the event's "data" object, already serialised.
+// `data_json` is the event's "data" object, already serialised. The row is
+// also the change's audit record (audit_feed): it carries ctx's actor
+// (SYSTEM when none) and request id, so the writer adds no audit_log row.
 OutboxEvent write_event(Session& s, Context& ctx, const std::string& type,
                         const std::string& aggregate_type, int64_t aggregate_id,
                         const std::string& data_json);
