@@ -5,9 +5,13 @@
 namespace cinema {
 namespace {
 
-std::string cache_key(int64_t user_id) { return "acct:" + std::to_string(user_id); }
+std::string cache_key(int64_t user_id) {
+  return "acct:" + std::to_string(user_id);
+}
 
-bool is_role(const std::string& r) { return r == "CUSTOMER" || r == "OWNER" || r == "ADMIN"; }
+bool is_role(const std::string& r) {
+  return r == "CUSTOMER" || r == "OWNER" || r == "ADMIN";
+}
 
 }  // namespace
 
@@ -50,7 +54,8 @@ std::optional<AccountState> CachedAccounts::current(int64_t user_id) {
 
 void CachedAccounts::forget(int64_t user_id) {
   if (ttl_s_ > 0 && !redis_.command({"DEL", cache_key(user_id)})) {
-    log(LogLevel::kError, "could not drop a cached account state; it may be served until it expires",
+    log(LogLevel::kError,
+        "could not drop a cached account state; it may be served until it expires",
         {{"user_id", user_id}, {"ttl_s", ttl_s_}});
   }
 }

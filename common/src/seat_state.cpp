@@ -46,8 +46,10 @@ std::vector<std::pair<int64_t, char>> parse_taken(const std::string& text) {
       int64_t id = 0;
       bool digits = true;
       for (size_t k = i; k + 1 < j; ++k) {
-        if (text[k] < '0' || text[k] > '9') digits = false;
-        else id = id * 10 + (text[k] - '0');
+        if (text[k] < '0' || text[k] > '9')
+          digits = false;
+        else
+          id = id * 10 + (text[k] - '0');
       }
       if (digits && (code == 'H' || code == 'R')) out.emplace_back(id, code);
     }

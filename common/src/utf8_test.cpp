@@ -15,10 +15,10 @@ TEST(Utf8, AcceptsWellFormedText) {
 }
 
 TEST(Utf8, RefusesMalformedText) {
-  for (std::string s : {"\xff", "\xfe", "a\x80", "\xc0\xaf", "\xc1\xbf", "\xc3\x28", "\xc3",
-                        "\xe0\x80\xaf", "\xed\xa0\x80", "\xed\xbf\xbf", "\xe2\x82",
-                        "\xf0\x80\x80\xaf", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
-                        "ok\xe2\x28\xa1"}) {
+  for (std::string s :
+       {"\xff", "\xfe", "a\x80", "\xc0\xaf", "\xc1\xbf", "\xc3\x28", "\xc3", "\xe0\x80\xaf",
+        "\xed\xa0\x80", "\xed\xbf\xbf", "\xe2\x82", "\xf0\x80\x80\xaf", "\xf4\x90\x80\x80",
+        "\xf5\x80\x80\x80", "ok\xe2\x28\xa1"}) {
     EXPECT_FALSE(is_valid_utf8(s)) << testing::PrintToString(s);
   }
 }

@@ -26,13 +26,9 @@ TEST(Confirm, ValidatesBodyAndKey) {
 
 TEST(Confirm, TheCurrentRoleDecidesNotTheToken) {
   Context ctx(Config::for_tests());
-  Request r;
-  r.method = "POST";
-  r.path = "/v1/shows/7/confirm";
-  r.headers["content-type"] = "application/json";
-  r.headers["authorization"] =
-      "Bearer " + sign_access_token(ctx.config().jwt, 5, "CUSTOMER", ctx.clock().now_s());
-  r.body = R"({"hold_id":"x"})";
+  // A token that says CUSTOMER, for an account whose state changed since.
+  Request r = testing::json_request("POST", "/v1/shows/7/confirm", R"({"hold_id":"x"})",
+                                    "CUSTOMER", ctx, 5);
   auto& accounts = testing::fake_accounts(ctx).accounts;
   accounts[5] = AccountState{"OWNER", false};  // promoted since the token was signed
   EXPECT_EQ(handle(r, ctx).status, 403);

@@ -189,14 +189,7 @@ bool handle_waitlist_delivery(Context& ctx, Broker& broker, const Delivery& deli
 }
 
 int64_t consume_waitlist(Context& ctx, Broker& broker, Deadline deadline) {
-  int64_t handled = 0;
-  while (!should_stop(deadline)) {
-    auto d = broker.get(kWaitlistQueue);
-    if (!d) break;
-    ++handled;
-    if (!handle_waitlist_delivery(ctx, broker, *d)) break;
-  }
-  return handled;
+  return drain_queue(ctx, broker, kWaitlistQueue, deadline, handle_waitlist_delivery);
 }
 
 int64_t scan_waitlists(Context& ctx, Deadline deadline) {

@@ -99,14 +99,7 @@ bool handle_notification_delivery(Context& ctx, Broker& broker, const Delivery& 
 }
 
 int64_t consume_notifications(Context& ctx, Broker& broker, Deadline deadline) {
-  int64_t handled = 0;
-  while (!should_stop(deadline)) {
-    auto d = broker.get(kNotificationsQueue);
-    if (!d) break;
-    ++handled;
-    if (!handle_notification_delivery(ctx, broker, *d)) break;
-  }
-  return handled;
+  return drain_queue(ctx, broker, kNotificationsQueue, deadline, handle_notification_delivery);
 }
 
 int64_t deliver_webhooks(Context& ctx, Deadline deadline) {

@@ -37,9 +37,10 @@ int64_t settle_payments(Context& ctx, Deadline deadline) {
     if (should_stop(deadline)) return settled;
     if (!ctx.payments().capture(p.reference)) continue;
     settled += ctx.db().autocommit([&](Session& s) {
-      return s.exec("UPDATE payments SET status = 'CAPTURED' WHERE hold_id = ? AND status = "
-                    "'AUTHORIZED'",
-                    p.hold_id);
+      return s.exec(
+          "UPDATE payments SET status = 'CAPTURED' WHERE hold_id = ? AND status = "
+          "'AUTHORIZED'",
+          p.hold_id);
     });
   }
   // Authorizations no reservation took (the confirm failed and its void did
@@ -47,9 +48,10 @@ int64_t settle_payments(Context& ctx, Deadline deadline) {
   for (const Open& p : open("reservation_id IS NULL", kVoidAfterS)) {
     if (should_stop(deadline)) return settled;
     int64_t marked = ctx.db().autocommit([&](Session& s) {
-      return s.exec("UPDATE payments SET status = 'VOIDED' WHERE hold_id = ? AND status = "
-                    "'AUTHORIZED' AND reservation_id IS NULL",
-                    p.hold_id);
+      return s.exec(
+          "UPDATE payments SET status = 'VOIDED' WHERE hold_id = ? AND status = "
+          "'AUTHORIZED' AND reservation_id IS NULL",
+          p.hold_id);
     });
     if (marked == 1) {
       if (!ctx.payments().void_authorization(p.reference)) {

@@ -36,6 +36,12 @@ int64_t prune_history(Context& ctx, Deadline deadline);
 // event id, records it in processed_events in the same transaction and does
 // nothing if it was already processed.
 int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id = "");
+using DeliveryHandler = bool (*)(Context&, Broker&, const Delivery&);
+// Pulls `queue` (basic.get) into `handle` until it is empty, the deadline
+// passes or the handler says stop (the database is down); the count taken.
+int64_t drain_queue(Context& ctx, Broker& broker, const char* queue, Deadline deadline,
+                    DeliveryHandler handle);
+
 // One seat.released message -> assign_show, idempotent via processed_events;
 // acked, requeued once, or dead-lettered. False when the database is down
 // (stop consuming for now; the message was requeued).

@@ -131,6 +131,18 @@ int usage() {
 
 }  // namespace
 
+int64_t drain_queue(Context& ctx, Broker& broker, const char* queue, Deadline deadline,
+                    DeliveryHandler handle) {
+  int64_t taken = 0;
+  while (!should_stop(deadline)) {
+    auto d = broker.get(queue);
+    if (!d) break;
+    ++taken;
+    if (!handle(ctx, broker, *d)) break;
+  }
+  return taken;
+}
+
 bool should_stop(Deadline deadline) {
   return g_stop != 0 || std::chrono::steady_clock::now() >= deadline;
 }

@@ -3,6 +3,7 @@
 // methods, missing shows, connections per address); HEAD wherever GET goes;
 // routes of the bench profile only. Malformed requests go over a raw socket,
 // since libcurl will not send them.
+#include <gtest/gtest.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -15,8 +16,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "fixtures.h"
 
@@ -87,7 +86,8 @@ class RawConnection {
     size_t head_end = std::string::npos;
     size_t want = std::string::npos;  // total bytes when the length is known
     while (true) {
-      if (head_end == std::string::npos && (head_end = data.find("\r\n\r\n")) != std::string::npos) {
+      if (head_end == std::string::npos &&
+          (head_end = data.find("\r\n\r\n")) != std::string::npos) {
         parse_head(data.substr(0, head_end), r);
         if (r.has_header("content-length")) {
           want = head_end + 4 + std::stoul(r.header("content-length"));
@@ -111,8 +111,8 @@ class RawConnection {
       r.error = "no complete response head; got: " + data.substr(0, 200);
       return r;
     }
-    r.body = data.substr(head_end + 4, want == std::string::npos ? std::string::npos
-                                                                 : want - head_end - 4);
+    r.body = data.substr(head_end + 4,
+                         want == std::string::npos ? std::string::npos : want - head_end - 4);
     return r;
   }
 
@@ -222,9 +222,9 @@ constexpr int64_t kMissingShow = 987654321;
 TEST(Edge, MalformedContentLengthIsProblem400) {
   for (const char* length : {"abc", "-1", "99999999999999999999999"}) {
     SCOPED_TRACE(length);
-    HttpResponse r = raw("POST /v1/auth/login HTTP/1.1\r\nHost: " + host_header() +
-                         "\r\nContent-Type: application/json\r\nContent-Length: " + length +
-                         "\r\n\r\n{}");
+    HttpResponse r =
+        raw("POST /v1/auth/login HTTP/1.1\r\nHost: " + host_header() +
+            "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n{}");
     EXPECT_TRUE(IsEdgeProblem(r, 400));
   }
 }
@@ -232,8 +232,8 @@ TEST(Edge, MalformedContentLengthIsProblem400) {
 TEST(Edge, NulByteInPathIsProblem400) {
   for (const char* path : {"/v1/shows/%00", "/v1/auth/login%00.json", "/index%00.html"}) {
     SCOPED_TRACE(path);
-    HttpResponse r = raw(std::string("GET ") + path + " HTTP/1.1\r\nHost: " + host_header() +
-                         "\r\n\r\n");
+    HttpResponse r =
+        raw(std::string("GET ") + path + " HTTP/1.1\r\nHost: " + host_header() + "\r\n\r\n");
     EXPECT_TRUE(IsEdgeProblem(r, 400));
   }
 }
@@ -256,8 +256,8 @@ TEST(Edge, TooLargeRequestHeaderIsProblem431) {
 }
 
 TEST(Edge, UnsupportedProtocolFeaturesAreProblems) {
-  EXPECT_TRUE(IsEdgeProblem(raw("GET /v1/health HTTP/2.0\r\nHost: " + host_header() + "\r\n\r\n"),
-                            505));
+  EXPECT_TRUE(
+      IsEdgeProblem(raw("GET /v1/health HTTP/2.0\r\nHost: " + host_header() + "\r\n\r\n"), 505));
   EXPECT_TRUE(IsEdgeProblem(raw("POST /v1/auth/login HTTP/1.1\r\nHost: " + host_header() +
                                 "\r\nTransfer-Encoding: gzip\r\n\r\n"),
                             501));
@@ -272,8 +272,8 @@ TEST(Edge, SecurityHeadersOnEveryKindOfResponse) {
   EXPECT_TRUE(HasSecurityHeaders(get("/site.css"))) << "a static file";
   EXPECT_TRUE(HasSecurityHeaders(get("/v1/no/such/route"))) << "nginx's 404";
   EXPECT_TRUE(HasSecurityHeaders(post("/v1/health", "{}"))) << "nginx's 405";
-  EXPECT_TRUE(HasSecurityHeaders(raw("GET /v1/%00 HTTP/1.1\r\nHost: " + host_header() +
-                                     "\r\n\r\n")))
+  EXPECT_TRUE(
+      HasSecurityHeaders(raw("GET /v1/%00 HTTP/1.1\r\nHost: " + host_header() + "\r\n\r\n")))
       << "nginx's 400";
   EXPECT_TRUE(HasSecurityHeaders(get(events_path(kMissingShow)))) << "live events";
 }
@@ -346,10 +346,11 @@ TEST(Edge, EventsRefuseWritesWith405Problem) {
 
 TEST(Edge, EventsRefuseForeignOrigins) {
   Venue v = make_venue(1, 2);
-  HttpResponse r = get(events_path(v.show_id), {{"Origin", "http://foreign.example"},
-                                                {"Accept", "text/event-stream"}});
+  HttpResponse r = get(events_path(v.show_id),
+                       {{"Origin", "http://foreign.example"}, {"Accept", "text/event-stream"}});
   EXPECT_TRUE(IsEdgeProblem(r, 403));
-  EXPECT_FALSE(r.has_header("access-control-allow-origin")) << r.header("access-control-allow-origin");
+  EXPECT_FALSE(r.has_header("access-control-allow-origin"))
+      << r.header("access-control-allow-origin");
   HttpResponse preflight =
       request("OPTIONS", events_path(v.show_id), "",
               {{"Origin", "http://foreign.example"}, {"Access-Control-Request-Method", "GET"}});
@@ -374,9 +375,8 @@ TEST(Edge, EventsAllowTheSiteAndConfiguredOriginsWithoutCredentials) {
 
   std::string origin = allowed_origin();
   if (origin.empty()) GTEST_SKIP() << "CINEMA_ALLOWED_ORIGINS is empty";
-  HttpResponse preflight =
-      request("OPTIONS", events_path(v.show_id), "",
-              {{"Origin", origin}, {"Access-Control-Request-Method", "GET"}});
+  HttpResponse preflight = request("OPTIONS", events_path(v.show_id), "",
+                                   {{"Origin", origin}, {"Access-Control-Request-Method", "GET"}});
   EXPECT_EQ(preflight.status, 200) << preflight.describe();
   EXPECT_EQ(preflight.header("access-control-allow-origin"), origin);
   EXPECT_NE(preflight.header("access-control-allow-methods").find("GET"), std::string::npos);

@@ -1,10 +1,10 @@
 // Payments outside the booking transaction: authorize, one short transaction,
 // then capture, or void when the transaction does not book; each step is a
 // `payments` row, and the worker finishes what a confirm left half done.
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "fixtures.h"
 #include "worker_run.h"
@@ -45,9 +45,9 @@ TEST(Payment, AConfirmAuthorizesThenCapturesWhatItBooked) {
   ASSERT_TRUE(p) << "no payments row for hold " << hold;
   EXPECT_EQ(p->status, "CAPTURED");
   EXPECT_EQ(p->reservation_id, reservation);
-  EXPECT_EQ(sql_int("SELECT payment_ref = ? FROM reservations WHERE id = ?", p->reference,
-                    reservation),
-            1);
+  EXPECT_EQ(
+      sql_int("SELECT payment_ref = ? FROM reservations WHERE id = ?", p->reference, reservation),
+      1);
   // A repeat answers the reservation and pays nothing more.
   HttpResponse again = confirm(c, v.show_id, hold);
   EXPECT_EQ(again.status, 200) << again.describe();

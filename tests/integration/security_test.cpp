@@ -2,12 +2,12 @@
 // current role at once, login throttling that canonical emails and client
 // addresses cannot sidestep, bad bytes refused before they are stored, times
 // past 2038, caps on what one customer may hold or wait for, and small leaks.
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "fixtures.h"
 
@@ -26,7 +26,9 @@ HttpResponse refresh_raw(const std::string& refresh_token) {
   return post("/v1/auth/refresh", json_object({{"refresh_token", refresh_token}}));
 }
 
-std::string problem_type(const HttpResponse& r) { return json_string(r, "type"); }
+std::string problem_type(const HttpResponse& r) {
+  return json_string(r, "type");
+}
 
 // --- 1. a role change or a disabled account takes effect at once --------------
 
@@ -64,9 +66,9 @@ TEST(Security, DemotedOwnerStopsAtOnceAndPromotionWorksAtOnce) {
   // The other way round: a customer's old token gets the new rights too.
   Actor customer = new_customer("promoted");
   ASSERT_EQ(patch_user(admin, customer.id(), R"({"role":"OWNER"})").status, 200);
-  HttpResponse created = post(
-      "/v1/cinemas", JsonObj().s("name", "Promoted " + unique_token()).s("city", "X").str(),
-      customer.auth());
+  HttpResponse created =
+      post("/v1/cinemas", JsonObj().s("name", "Promoted " + unique_token()).s("city", "X").str(),
+           customer.auth());
   EXPECT_EQ(created.status, 201) << created.describe();
 }
 
@@ -111,16 +113,16 @@ TEST(Security, LookalikeEmailsShareTheAccountsThrottle) {
   const std::string tag = unique_token("sec");
   const std::string plain = tag + "@example.com";  // unique_token: letters and digits only
   const std::string password = "correct horse battery";
-  HttpResponse reg = post("/v1/auth/register",
-                          json_object({{"email", plain}, {"password", password}}));
+  HttpResponse reg =
+      post("/v1/auth/register", json_object({{"email", plain}, {"password", password}}));
   ASSERT_EQ(reg.status, 201) << reg.describe();
 
   // The same address written otherwise is the same account (one canonical form).
   const std::string fullwidth_s = "\xef\xbd\x93";  // U+FF53
   std::string lookalike = plain;
   lookalike.replace(0, 1, fullwidth_s);
-  HttpResponse dup = post("/v1/auth/register",
-                          json_object({{"email", lookalike}, {"password", password}}));
+  HttpResponse dup =
+      post("/v1/auth/register", json_object({{"email", lookalike}, {"password", password}}));
   EXPECT_TRUE(IsProblem(dup, 409)) << dup.describe();
 
   // Burn the account's bucket with the plain form...
@@ -159,9 +161,9 @@ TEST(Security, RegistrationsFromOneAddressAreLimited) {
   SourceAddress from(fresh_loopback_address());
   int created = 0, limited = 0;
   for (int i = 0; i < 25; ++i) {
-    HttpResponse r = post("/v1/auth/register",
-                          json_object({{"email", unique_email("signup")},
-                                       {"password", "correct horse battery"}}));
+    HttpResponse r = post(
+        "/v1/auth/register",
+        json_object({{"email", unique_email("signup")}, {"password", "correct horse battery"}}));
     if (r.status == 0) GTEST_SKIP() << "cannot connect from another loopback address";
     if (r.status == 201) ++created;
     if (r.status == 429) {
@@ -188,8 +190,12 @@ TEST(Security, InvalidUtf8InABodyIs400AndNothingIsStored) {
   }
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM cinemas WHERE owner_id = ?", owner.id()), 0);
   // Valid non-ASCII text is stored and served back as sent.
-  const std::string name = "Kino \xc3\x9c" "ber \xf0\x9f\x8e\xac " + unique_token();
-  HttpResponse ok = post("/v1/cinemas", JsonObj().s("name", name).s("city", "X").str(), owner.auth());
+  const std::string name =
+      "Kino \xc3\x9c"
+      "ber \xf0\x9f\x8e\xac " +
+      unique_token();
+  HttpResponse ok =
+      post("/v1/cinemas", JsonObj().s("name", name).s("city", "X").str(), owner.auth());
   ASSERT_EQ(ok.status, 201) << ok.describe();
   EXPECT_EQ(json_string(ok, "name"), name);
 }
@@ -217,9 +223,8 @@ TEST(Security, InvalidBytesInHeadersAndQueryAre400) {
 TEST(Security, ShowsAfter2038AreStoredAndServed) {
   Venue v = make_venue(1, 1);
   const int64_t t2038 = 2147486400;  // 2038-01-19T04:00:00Z, past the 32-bit limit
-  HttpResponse created = post("/v1/shows",
-                              show_body(v.hall_id, "Far future", t2038, t2038 + 7200),
-                              v.owner.auth());
+  HttpResponse created =
+      post("/v1/shows", show_body(v.hall_id, "Far future", t2038, t2038 + 7200), v.owner.auth());
   ASSERT_EQ(created.status, 201) << created.describe();
   int64_t id = *json_int(created, "id");
   EXPECT_EQ(json_string(created, "starts_at"), "2038-01-19T04:00:00Z");
@@ -227,19 +232,18 @@ TEST(Security, ShowsAfter2038AreStoredAndServed) {
   EXPECT_EQ(json_string(read, "starts_at"), "2038-01-19T04:00:00Z") << read.describe();
 
   const int64_t t2099 = 4102430400;  // 2099-12-31T20:00:00Z
-  HttpResponse moved = patch("/v1/shows/" + std::to_string(id),
-                             JsonObj().s("starts_at", rfc3339(t2099))
-                                 .s("ends_at", rfc3339(t2099 + 3600))
-                                 .str(),
-                             v.owner.auth());
+  HttpResponse moved =
+      patch("/v1/shows/" + std::to_string(id),
+            JsonObj().s("starts_at", rfc3339(t2099)).s("ends_at", rfc3339(t2099 + 3600)).str(),
+            v.owner.auth());
   ASSERT_EQ(moved.status, 200) << moved.describe();
   EXPECT_EQ(json_string(moved, "starts_at"), "2099-12-31T20:00:00Z");
-  EXPECT_EQ(sql_int("SELECT TIMESTAMPDIFF(SECOND, '1970-01-01', starts_at) FROM shows WHERE id = ?",
-                    id),
-            t2099);
+  EXPECT_EQ(
+      sql_int("SELECT TIMESTAMPDIFF(SECOND, '1970-01-01', starts_at) FROM shows WHERE id = ?", id),
+      t2099);
   // A clash check across the far future still works.
-  HttpResponse clash = post("/v1/shows", show_body(v.hall_id, "Clash", t2099 + 600, t2099 + 4000),
-                            v.owner.auth());
+  HttpResponse clash =
+      post("/v1/shows", show_body(v.hall_id, "Clash", t2099 + 600, t2099 + 4000), v.owner.auth());
   EXPECT_TRUE(IsProblem(clash, 409)) << clash.describe();
 }
 
@@ -334,10 +338,10 @@ TEST(Security, UnknownQueryParametersOnCachedRoutesAre400) {
 
 TEST(Security, ClientRequestIdIsLoggedApartFromOurs) {
   const std::string client_id = "client-" + unique_token();
-  HttpResponse r = post("/v1/auth/register",
-                        json_object({{"email", unique_email("rid")},
-                                     {"password", "a long enough password"}}),
-                        {{"X-Request-Id", client_id}});
+  HttpResponse r =
+      post("/v1/auth/register",
+           json_object({{"email", unique_email("rid")}, {"password", "a long enough password"}}),
+           {{"X-Request-Id", client_id}});
   ASSERT_EQ(r.status, 201) << r.describe();
   const std::string ours = r.header("x-request-id");
   EXPECT_FALSE(ours.empty());
@@ -345,7 +349,8 @@ TEST(Security, ClientRequestIdIsLoggedApartFromOurs) {
   EXPECT_EQ(r.header("x-client-request-id"), client_id) << "the client's id comes back as its own";
   int64_t user_id = *json_int(r, "id");
   EXPECT_EQ(count_rows("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'user' AND "
-                       "entity_id = " + std::to_string(user_id) + " AND request_id = ?",
+                       "entity_id = " +
+                           std::to_string(user_id) + " AND request_id = ?",
                        ours),
             1);
   EXPECT_EQ(count_rows("SELECT COUNT(*) FROM audit_log WHERE request_id = ?", client_id), 0);
