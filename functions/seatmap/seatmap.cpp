@@ -26,6 +26,9 @@ int64_t steady_ms() {
 
 struct Rendered {
   std::string body;
+  // A digest of the content: the layout's digest, the version and the states (a
+  // few KB to hash instead of the whole body).
+  std::string digest;
   int ttl_s = kMaxTtlS;  // until the earliest live hold expires
 };
 
@@ -62,6 +65,7 @@ struct Layout {
   int64_t loaded_ms = 0;
   std::vector<std::string> head;  // {"seat_id":..,"row":..,..,"type":..,"status":
   std::vector<std::string> tail;  // ,"price_cents":..}
+  std::string digest;              // of every part but the states, and the currency
   std::vector<int64_t> seat_ids;   // sorted
   std::vector<size_t> by_seat_id;  // the position of seat_ids[i]
 };
@@ -95,6 +99,9 @@ void load_layout(Session& s, int64_t show_id, Layout& l) {
     l.head.push_back(w.str() + ":");  // the writer adds the colon with the value
     l.tail.push_back(",\"price_cents\":" + std::to_string(rs->getInt64(7)) + "}");
   }
+  std::string all;
+  for (size_t i = 0; i < l.head.size(); ++i) all += l.head[i] + l.tail[i];
+  l.digest = sha256_hex(all);
   std::sort(ids.begin(), ids.end());
   l.seat_ids.clear();
   l.by_seat_id.clear();
@@ -157,6 +164,9 @@ std::optional<Rendered> render(Context& ctx, int64_t show_id, const std::string&
       load_layout(s, show_id, l);
       l.loaded_ms = now;
     }
+    std::string states(status.size(), 'F');
+    for (size_t i = 0; i < status.size(); ++i) states[i] = status[i][1];  // "HELD" -> 'H'
+    out.digest = sha256_hex(l.digest + "|" + currency + "|" + version + "|" + states);
     JsonWriter w;
     w.begin_object()
         .field("show_id", show_id)
@@ -230,7 +240,7 @@ Response seat_map(const Request& req, Context& ctx) {
   if (!rendered) return Response::problem(not_found("No such show"));
   auto prev = maps.find(*id);
   bool churning = prev != maps.end() && now - prev->second.arrived_ms < kChurnMs;
-  Local fresh{v, "W/\"" + std::to_string(*id) + "-" + sha256_hex(rendered->body).substr(0, 16) + "\"",
+  Local fresh{v, "W/\"" + std::to_string(*id) + "-" + rendered->digest.substr(0, 16) + "\"",
               gzip_compress(rendered->body, churning ? kChurnGzipLevel : kGzipLevel),
               std::move(rendered->body), now + rendered->ttl_s * 1000, now};
   if (!version) return respond(req, fresh, "BYPASS");  // Redis down: no caching at all
