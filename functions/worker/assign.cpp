@@ -145,9 +145,20 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
                "show_seats WHERE hold_id = ?) WHERE id = ?",
                hid, hid);
         s.exec("UPDATE waitlist_entries SET status = 'OFFERED', hold_id = ? WHERE id = ?", hid, e.id);
+        // seat.held has the fields place_hold_v2 gives it (migration 0008;
+        // the test WorkerOfferMode.* compares the two).
+        Rows until = s.query(
+            "SELECT DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ') FROM holds WHERE id = ?", hid);
+        until->next();
+        const std::string expires_at = until->getString(1);
+        JsonWriter held;
+        held.begin_object().field("show_id", show_id).field("hold_id", hid);
+        held.field("user_id", e.user_id).key("seat_ids").raw(id_array(ids));
+        held.field("expires_at", expires_at).end_object();
+        events.push_back(write_event(s, ctx, "seat.held", "show", show_id, held.str()));
         d.begin_object().field("entry_id", e.id).field("show_id", show_id).field("user_id", e.user_id);
-        d.field("hold_id", hid).key("seat_ids").raw(id_array(ids)).end_object();
-        events.push_back(write_event(s, ctx, "seat.held", "show", show_id, d.str()));
+        d.field("hold_id", hid).key("seat_ids").raw(id_array(ids));
+        d.field("expires_at", expires_at).end_object();
         events.push_back(write_event(s, ctx, "waitlist.offered", "waitlist_entry", e.id, d.str()));
       }
       for (auto& c : cells) {

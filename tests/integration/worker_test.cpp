@@ -500,6 +500,24 @@ TEST(WorkerOfferMode, OffersCanBeClaimedOrPassOn) {
   ASSERT_EQ(c.status, 201) << c.describe();
   EXPECT_EQ(entry_of(second, v.show_id).status, "ASSIGNED");
   EXPECT_EQ(seat_map(v.show_id).status_of(seat), "RESERVED");
+
+  // The offer's seat.held has exactly the fields of a customer's hold's
+  // (built by place_hold_v2 in SQL and by the worker in C++).
+  Actor other = new_customer("offer-compare");
+  Venue w = make_venue(1, 1);
+  HttpResponse h = hold_seats(other, w.show_id, {hall_seat_ids(w.hall_id)[0]});
+  ASSERT_EQ(h.status, 201) << h.describe();
+  auto keys_of = [](int64_t held_hold) {
+    return sql_rows("SELECT JSON_KEYS(JSON_EXTRACT(payload, '$.data')) FROM outbox WHERE "
+                    "event_type = 'seat.held' AND CAST(JSON_VALUE(payload, '$.data.hold_id') AS "
+                    "SIGNED) = ?",
+                    held_hold);
+  };
+  auto offered = keys_of(hold_id);
+  auto placed = keys_of(json_int(h, "hold_id").value_or(0));
+  ASSERT_EQ(offered.size(), 1u);
+  ASSERT_EQ(placed.size(), 1u);
+  EXPECT_EQ(offered[0][0], placed[0][0]);
 }
 
 }  // namespace
