@@ -31,16 +31,18 @@ constexpr uint16_t kPrefetch = 32;
 
 // Runs one task, logs its count and duration (with `quiet`, only when it did
 // something); a task failure (e.g. the database is down) is logged and the
-// other tasks still run.
-void timed(const char* name, const std::function<int64_t()>& task, bool quiet = false) {
+// other tasks still run. False when it failed.
+bool timed(const char* name, const std::function<int64_t()>& task, bool quiet = false) {
   auto start = std::chrono::steady_clock::now();
   try {
     int64_t n = task();
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
     if (!quiet || n > 0) log(LogLevel::kInfo, "task", {{"task", name}, {"count", n}, {"ms", ms}});
+    return true;
   } catch (const std::exception& e) {
     log(LogLevel::kError, "task failed", {{"task", name}, {"error", e.what()}});
+    return false;
   }
 }
 
@@ -73,7 +75,7 @@ void run_continuously(Context& ctx, Deadline end) {
   using Clock = std::chrono::steady_clock;
   Broker relay(ctx.config().amqp);
   Broker consumer(ctx.config().amqp);
-  Clock::time_point next_connect{}, next_slow{}, next_prune{};
+  Clock::time_point next_connect{}, next_slow{}, next_prune{}, next_relay{};
   while (!should_stop(end)) {
     auto now = Clock::now();
     if (now >= next_connect && (!relay.connected() || !consumer.connected())) {
@@ -86,7 +88,12 @@ void run_continuously(Context& ctx, Deadline end) {
       }
       next_connect = now + kReconnect;
     }
-    if (relay.connected()) timed("relay", [&] { return relay_outbox(ctx, relay, end); }, true);
+    // A failed relay (the database is down) waits a second: no error line
+    // every poll while an operator is on it.
+    if (relay.connected() && now >= next_relay &&
+        !timed("relay", [&] { return relay_outbox(ctx, relay, end); }, true)) {
+      next_relay = now + kReconnect;
+    }
     if (now >= next_slow) {
       timed("sweep_holds", [&] { return sweep_expired_holds(ctx, end); }, true);
       timed("scan_waitlists", [&] { return scan_waitlists(ctx, end); }, true);
