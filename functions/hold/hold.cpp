@@ -92,15 +92,20 @@ void mark_taken(BestAvailable& b, const std::vector<int64_t>& lost) {
 Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vector<int64_t> ids) {
   Attempt a;
   std::sort(ids.begin(), ids.end());  // the procedure reports the seats in this order
-  // The whole hold is one round trip (place_hold_v2, migrations/0006_security.sql):
-  // the procedure's own transaction holds the replacement of a previous hold,
-  // the conditional UPDATE, the outbox events and the audit row.
+  // The whole hold is one round trip (place_hold_v2, migrations/0008): the
+  // procedure's own transaction holds the cap check, the replacement of a
+  // previous hold, the conditional UPDATE and the outbox events (which are
+  // also the hold's audit record).
   OutboxEvent held{uuid_v4(), "seat.held", ""};
   OutboxEvent released{uuid_v4(), "seat.released", ""};
-  std::vector<Session::Param> params{show_id,         user.id,
-                                     user.role,       id_array(ids),
-                                     int64_t{ctx.config().hold_ttl_s}, held.event_id,
-                                     released.event_id, ctx.request_id,
+  std::vector<Session::Param> params{show_id,
+                                     user.id,
+                                     user.role,
+                                     id_array(ids),
+                                     int64_t{ctx.config().hold_ttl_s},
+                                     held.event_id,
+                                     released.event_id,
+                                     ctx.request_id,
                                      int64_t{ctx.config().max_held_seats}};
   for (size_t i = 0; i < static_cast<size_t>(kMaxSeats); ++i) {
     if (i < ids.size()) {

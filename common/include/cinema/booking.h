@@ -1,7 +1,7 @@
 // Booking steps shared by hold, confirm, cancel, the owner routes and the
 // worker. The consistency model of ARCHITECTURE.md lives here: seat state
 // changes are single conditional UPDATEs on show_seats, inside one
-// transaction with their outbox event and audit row.
+// transaction with their outbox event (also their audit record).
 #pragma once
 
 #include <cstdint>
@@ -54,7 +54,7 @@ struct CancelResult {
 
 // Cancels a CONFIRMED reservation before its show starts: seats back to FREE,
 // reservation_seats.active cleared, seat.released + booking.cancelled events
-// and an audit row, all in one transaction. Who may cancel is decided by the
+// (the audit record), all in one transaction. Who may cancel is decided by the
 // caller (`allowed` sees the reservation's user_id and cinema owner_id); a
 // reservation the caller may not see is 404.
 struct ReservationRef {
