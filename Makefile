@@ -3,10 +3,11 @@
 #   make up     same, but return once it is up; make down stops it
 #   make test   unit tests, then integration tests against a fresh test stack
 #   make bench  throughput and latency figures (bench stack)
+#   make check  format check, -Werror build and unit tests under ASan/UBSan (CI runs it too)
 SHELL := /bin/bash
 CLANG_FORMAT ?= clang-format
 
-.PHONY: help deps build unit run up down status test bench format clean distclean
+.PHONY: help deps build unit run up down status test bench check format clean distclean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -40,12 +41,15 @@ test: unit
 bench: build
 	scripts/bench
 
+check: deps
+	scripts/check
+
 format:
 	@command -v $(CLANG_FORMAT) >/dev/null || { echo "clang-format not found (apt-get install clang-format)"; exit 1; }
 	find common functions tests \( -name '*.cpp' -o -name '*.h' \) -print0 | xargs -0 -r $(CLANG_FORMAT) -i
 
 clean:
-	rm -rf build
+	rm -rf build build-check
 
 # Also stops every local stack and deletes .run (databases included).
 distclean: clean

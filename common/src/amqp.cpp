@@ -1,10 +1,10 @@
 #include "cinema/amqp.h"
 
-#include <chrono>
-#include <cstring>
-
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
+
+#include <chrono>
+#include <cstring>
 
 #include "cinema/log.h"
 
@@ -19,7 +19,9 @@ int64_t now_ms() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
-amqp_connection_state_t state(void* p) { return static_cast<amqp_connection_state_t>(p); }
+amqp_connection_state_t state(void* p) {
+  return static_cast<amqp_connection_state_t>(p);
+}
 
 bool rpc_ok(amqp_connection_state_t conn, const char* what) {
   amqp_rpc_reply_t r = amqp_get_rpc_reply(conn);
@@ -60,8 +62,8 @@ bool routes_to_durable_queue(const std::string& routing_key) {
 bool declare_event_topology(void* connection, const std::string& exchange_name) {
   amqp_connection_state_t c = state(connection);
   auto exchange = [&](const char* name, const char* type) {
-    amqp_exchange_declare(c, kChannel, amqp_cstring_bytes(name), amqp_cstring_bytes(type), 0, 1,
-                          0, 0, amqp_empty_table);
+    amqp_exchange_declare(c, kChannel, amqp_cstring_bytes(name), amqp_cstring_bytes(type), 0, 1, 0,
+                          0, amqp_empty_table);
     return rpc_ok(c, "exchange.declare");
   };
   auto queue = [&](const char* name, amqp_table_t args, bool durable = true) {
@@ -92,14 +94,16 @@ bool declare_event_topology(void* connection, const std::string& exchange_name) 
          queue(kDeadLetterQueue, amqp_empty_table) &&
          bind(kDeadLetterQueue, kDeadLetterExchange, "") && queue(kWaitlistQueue, dlx_args) &&
          bind(kWaitlistQueue, ex, "seat.released") && queue(kNotificationsQueue, dlx_args) &&
-         bind(kNotificationsQueue, ex, "booking.*") && bind(kNotificationsQueue, ex, "waitlist.*") &&
-         queue(kRecentQueue, recent_args, false) && bind(kRecentQueue, ex, "#") &&
-         drop_legacy(kLegacyArchiveQueue);
+         bind(kNotificationsQueue, ex, "booking.*") &&
+         bind(kNotificationsQueue, ex, "waitlist.*") && queue(kRecentQueue, recent_args, false) &&
+         bind(kRecentQueue, ex, "#") && drop_legacy(kLegacyArchiveQueue);
 }
 
 BrokerCheck::BrokerCheck(AmqpSettings settings) : settings_(std::move(settings)) {}
 
-BrokerCheck::~BrokerCheck() { disconnect(); }
+BrokerCheck::~BrokerCheck() {
+  disconnect();
+}
 
 void BrokerCheck::disconnect() {
   if (conn_ == nullptr) return;

@@ -11,12 +11,13 @@ StatusOr<AuthUser> authenticate(const Request& req, Context& ctx) {
   if (header.empty()) return unauthorized("An Authorization: Bearer token is required");
   constexpr std::string_view kScheme = "bearer ";
   if (header.size() <= kScheme.size() ||
-      !std::equal(kScheme.begin(), kScheme.end(), header.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+      !std::equal(kScheme.begin(), kScheme.end(), header.begin(), [](char a, char b) {
+        return a == std::tolower(static_cast<unsigned char>(b));
+      })) {
     return unauthorized("The Authorization header must use the Bearer scheme");
   }
-  auto claims = verify_access_token(ctx.config().jwt, std::string_view(header).substr(kScheme.size()),
-                                     ctx.clock().now_s());
+  auto claims = verify_access_token(
+      ctx.config().jwt, std::string_view(header).substr(kScheme.size()), ctx.clock().now_s());
   if (!claims.ok()) return claims.problem();
   auto account = ctx.accounts().current(claims->user_id);
   if (!account) return unauthorized("The account of this token no longer exists");

@@ -13,9 +13,9 @@ StatusOr<ShowInfo> load_bookable_show(Session& s, int64_t show_id) {
       "FROM shows WHERE id = ?",
       show_id);
   if (!rs->next()) return not_found("No such show");
-  ShowInfo info{rs->getInt64("id"), rs->getInt64("hall_id"), get_string(*rs, "status"),
-                rs->getInt("started") == 1, get_string(*rs, "currency"),
-                rs->getInt64("seat_version")};
+  ShowInfo info{rs->getInt64("id"),          rs->getInt64("hall_id"),
+                get_string(*rs, "status"),   rs->getInt("started") == 1,
+                get_string(*rs, "currency"), rs->getInt64("seat_version")};
   if (info.status != "SCHEDULED") return conflict("The show has been cancelled");
   if (info.started) return conflict("The show has already started");
   return info;
@@ -102,8 +102,10 @@ std::optional<std::string> reservation_json(Session& s, int64_t reservation_id) 
       .field("total_cents", r->getInt64("total_cents"))
       .field("currency", get_string(*r, "currency"))
       .field("created_at", sql_time_to_rfc3339(get_string(*r, "created_at")));
-  if (cancelled) w.field("cancelled_at", sql_time_to_rfc3339(*cancelled));
-  else w.null_field("cancelled_at");
+  if (cancelled)
+    w.field("cancelled_at", sql_time_to_rfc3339(*cancelled));
+  else
+    w.null_field("cancelled_at");
   w.end_object();
   return w.str();
 }
@@ -125,9 +127,9 @@ StatusOr<CancelResult> cancel_reservation(Context& ctx, const AuthUser& actor,
       return conflict("The reservation is already cancelled");
     }
     if (r->getInt("started") == 1) return conflict("The show has already started");
-    Rows seat_rows = s.query(
-        "SELECT seat_id FROM reservation_seats WHERE reservation_id = ? AND active = 1",
-        reservation_id);
+    Rows seat_rows =
+        s.query("SELECT seat_id FROM reservation_seats WHERE reservation_id = ? AND active = 1",
+                reservation_id);
     std::vector<int64_t> seat_ids;
     while (seat_rows->next()) seat_ids.push_back(seat_rows->getInt64("seat_id"));
     s.exec(

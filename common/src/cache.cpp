@@ -28,7 +28,9 @@ void CatalogCache::put(const std::string& key, const std::string& body) {
   redis_.command({"SET", "catalog:" + generation_ + ":" + key, body, "EX", std::to_string(ttl_s_)});
 }
 
-void CatalogCache::invalidate() { redis_.command({"INCR", "catalog:gen"}); }
+void CatalogCache::invalidate() {
+  redis_.command({"INCR", "catalog:gen"});
+}
 
 namespace {
 const char* const kSeatMapEntry = R"lua(
@@ -37,7 +39,9 @@ if not e then return nil end
 return {e, redis.call('PTTL', KEYS[1])}
 )lua";
 
-std::string version_key(int64_t show_id) { return "seatmap:" + std::to_string(show_id); }
+std::string version_key(int64_t show_id) {
+  return "seatmap:" + std::to_string(show_id);
+}
 }  // namespace
 
 std::optional<std::string> SeatMapCache::version(int64_t show_id) {
@@ -62,13 +66,14 @@ std::optional<SeatMapCache::Entry> SeatMapCache::get(int64_t show_id, const std:
   return Entry{e.substr(0, nl), e.substr(nl + 1), r->elements[1].integer};
 }
 
-void SeatMapCache::put(int64_t show_id, const std::string& version, const Entry& entry,
-                       int ttl_s) {
+void SeatMapCache::put(int64_t show_id, const std::string& version, const Entry& entry, int ttl_s) {
   redis_.command({"SET", version_key(show_id) + ":" + version, entry.etag + "\n" + entry.gzip_body,
                   "EX", std::to_string(std::max(1, ttl_s))});
 }
 
-void SeatMapCache::bump(int64_t show_id) { redis_.command({"INCR", version_key(show_id)}); }
+void SeatMapCache::bump(int64_t show_id) {
+  redis_.command({"INCR", version_key(show_id)});
+}
 
 std::string etag_of(const std::string& body) {
   return "\"" + sha256_hex(body).substr(0, 16) + "\"";

@@ -17,8 +17,8 @@ int64_t env_int(const char* name, int64_t fallback, int64_t min, int64_t max) {
   char* end = nullptr;
   long long n = std::strtoll(v, &end, 10);
   if (*end != '\0' || n < min || n > max) {
-    throw std::runtime_error(std::string(name) + " must be an integer in [" +
-                             std::to_string(min) + ", " + std::to_string(max) + "]");
+    throw std::runtime_error(std::string(name) + " must be an integer in [" + std::to_string(min) +
+                             ", " + std::to_string(max) + "]");
   }
   return n;
 }
@@ -54,11 +54,11 @@ Config Config::from_env() {
   c.jwt.refresh_ttl_s =
       env_int("CINEMA_REFRESH_TTL_SECONDS", c.jwt.refresh_ttl_s, 60, 90LL * 86400);
   c.rate.login_burst = env_int("CINEMA_LOGIN_BURST", c.rate.login_burst, 1, 10'000'000);
-  c.rate.login_refill_per_minute = env_int("CINEMA_LOGIN_REFILL_PER_MINUTE",
-                                           c.rate.login_refill_per_minute, 1, 600'000'000);
+  c.rate.login_refill_per_minute =
+      env_int("CINEMA_LOGIN_REFILL_PER_MINUTE", c.rate.login_refill_per_minute, 1, 600'000'000);
   c.rate.register_burst = env_int("CINEMA_REGISTER_BURST", c.rate.register_burst, 1, 10'000'000);
-  c.rate.register_refill_per_minute = env_int(
-      "CINEMA_REGISTER_REFILL_PER_MINUTE", c.rate.register_refill_per_minute, 1, 600'000'000);
+  c.rate.register_refill_per_minute = env_int("CINEMA_REGISTER_REFILL_PER_MINUTE",
+                                              c.rate.register_refill_per_minute, 1, 600'000'000);
   c.rate.hold_burst = env_int("CINEMA_HOLD_BURST", c.rate.hold_burst, 1, 10'000'000);
   c.rate.hold_refill_per_minute =
       env_int("CINEMA_HOLD_REFILL_PER_MINUTE", c.rate.hold_refill_per_minute, 1, 600'000'000);
@@ -68,12 +68,11 @@ Config Config::from_env() {
       env_int("CINEMA_LOGIN_ADDRESS_REFILL_PER_MINUTE", c.rate.login_address_refill_per_minute, 1,
               600'000'000);
   c.rate.waitlist_burst = env_int("CINEMA_WAITLIST_BURST", c.rate.waitlist_burst, 1, 10'000'000);
-  c.rate.waitlist_refill_per_minute = env_int(
-      "CINEMA_WAITLIST_REFILL_PER_MINUTE", c.rate.waitlist_refill_per_minute, 1, 600'000'000);
+  c.rate.waitlist_refill_per_minute = env_int("CINEMA_WAITLIST_REFILL_PER_MINUTE",
+                                              c.rate.waitlist_refill_per_minute, 1, 600'000'000);
   c.rate.exempt_addresses = env_string("CINEMA_RATE_EXEMPT_ADDRESSES", "");
   c.max_held_seats = env_int("CINEMA_MAX_HELD_SEATS", c.max_held_seats, 1, 1000);
-  c.max_waitlist_entries =
-      env_int("CINEMA_MAX_WAITLIST_ENTRIES", c.max_waitlist_entries, 1, 1000);
+  c.max_waitlist_entries = env_int("CINEMA_MAX_WAITLIST_ENTRIES", c.max_waitlist_entries, 1, 1000);
   c.account_cache_ttl_s =
       env_int("CINEMA_ACCOUNT_CACHE_TTL_SECONDS", c.account_cache_ttl_s, 0, 300);
   c.argon2_opslimit = env_int("CINEMA_ARGON2_OPSLIMIT", c.argon2_opslimit, 2, 20);

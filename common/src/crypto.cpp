@@ -72,8 +72,7 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
 }
 
 std::string base64url_encode(std::string_view raw) {
-  static const char* alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   out.reserve((raw.size() + 2) / 3 * 4);
   size_t i = 0;
@@ -135,10 +134,9 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 std::string hash_password(std::string_view password, int64_t opslimit, int64_t memlimit_kib) {
   ensure_sodium();
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
-                            static_cast<unsigned long long>(opslimit),
-                            static_cast<size_t>(memlimit_kib) * 1024,
-                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  if (crypto_pwhash_str_alg(
+          out, password.data(), password.size(), static_cast<unsigned long long>(opslimit),
+          static_cast<size_t>(memlimit_kib) * 1024, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     throw std::runtime_error("argon2id hashing failed (out of memory?)");
   }
   return out;
@@ -152,8 +150,7 @@ bool verify_password(const std::string& encoded, std::string_view password) {
 
 bool password_needs_rehash(const std::string& encoded, int64_t opslimit, int64_t memlimit_kib) {
   ensure_sodium();
-  return crypto_pwhash_str_needs_rehash(encoded.c_str(),
-                                        static_cast<unsigned long long>(opslimit),
+  return crypto_pwhash_str_needs_rehash(encoded.c_str(), static_cast<unsigned long long>(opslimit),
                                         static_cast<size_t>(memlimit_kib) * 1024) != 0;
 }
 

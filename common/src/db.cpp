@@ -1,15 +1,15 @@
 #include "cinema/db.h"
 
-#include <chrono>
-#include <random>
-#include <thread>
-
 #include <cppconn/connection.h>
 #include <cppconn/datatype.h>
 #include <cppconn/exception.h>
 #include <cppconn/resultset_metadata.h>
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
 
 #include "cinema/log.h"
 
@@ -32,14 +32,18 @@ void backoff(int attempt) {
 bool is_connection_error(int e) {
   // 2002/2003 cannot connect, 2006 gone away, 2013 lost, 2055 lost (system
   // error), 1927 killed, 1053 shutdown in progress, 4031 idle disconnect.
-  return e == 2002 || e == 2003 || e == 2006 || e == 2013 || e == 2055 || e == 1927 ||
-         e == 1053 || e == 4031 || e == 2026;
+  return e == 2002 || e == 2003 || e == 2006 || e == 2013 || e == 2055 || e == 1927 || e == 1053 ||
+         e == 4031 || e == 2026;
 }
 
-bool is_retryable_tx_error(int e) { return e == 1213 || e == 1205; }
+bool is_retryable_tx_error(int e) {
+  return e == 1213 || e == 1205;
+}
 
 namespace detail {
-void bind_null(sql::PreparedStatement& ps, int i) { ps.setNull(i, sql::DataType::VARCHAR); }
+void bind_null(sql::PreparedStatement& ps, int i) {
+  ps.setNull(i, sql::DataType::VARCHAR);
+}
 }  // namespace detail
 
 Database::Database(DbSettings settings) : settings_(std::move(settings)) {}
@@ -119,7 +123,9 @@ void Database::raw(const char* statement) {
   st->execute(statement);
 }
 
-sql::PreparedStatement& Session::prepare(const std::string& sql) { return db_.prepare(sql); }
+sql::PreparedStatement& Session::prepare(const std::string& sql) {
+  return db_.prepare(sql);
+}
 
 void Session::bind_list(sql::PreparedStatement& ps, const std::vector<Param>& params) {
   int i = 1;

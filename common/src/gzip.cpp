@@ -1,8 +1,8 @@
 #include "cinema/gzip.h"
 
-#include <stdexcept>
-
 #include <zlib.h>
+
+#include <stdexcept>
 
 namespace cinema {
 
@@ -49,7 +49,8 @@ bool accepts_gzip(std::string_view ae) {
   std::string_view rest = ae.substr(at + 4);
   size_t comma = rest.find(',');
   std::string_view params = rest.substr(0, comma);
-  return params.find("q=0") == std::string_view::npos || params.find("q=0.") != std::string_view::npos;
+  return params.find("q=0") == std::string_view::npos ||
+         params.find("q=0.") != std::string_view::npos;
 }
 
 }  // namespace cinema

@@ -8,7 +8,8 @@ namespace {
 TEST(Gzip, RoundTripsAndShrinksSeatMaps) {
   std::string map;
   for (int i = 0; i < 1200; ++i) {
-    map += R"({"seat_id":)" + std::to_string(i) + R"(,"row":"A","type":"STANDARD","status":"FREE"},)";
+    map +=
+        R"({"seat_id":)" + std::to_string(i) + R"(,"row":"A","type":"STANDARD","status":"FREE"},)";
   }
   std::string gz = gzip_compress(map);
   EXPECT_LT(gz.size() * 5, map.size());

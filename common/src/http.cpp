@@ -60,28 +60,50 @@ Response Response::problem(const Problem& p) {
 
 const char* status_text(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 428: return "Precondition Required";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 428:
+      return "Precondition Required";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Unknown";
   }
 }
 
@@ -186,7 +208,8 @@ Request request_from_cgi(const std::vector<std::pair<std::string, std::string>>&
   r.query = parse_query(r.query_string);
   std::string client_id = r.header("x-request-id");
   if (!client_id.empty() && client_id.size() <= 64 &&
-      client_id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+      client_id.find_first_not_of(
+          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
           std::string::npos) {
     r.client_request_id = std::move(client_id);
   }
@@ -216,8 +239,8 @@ Status check_request_text(const Request& req) {
     }
   }
   // The headers the functions read; any other is never looked at.
-  for (const char* name : {"authorization", "content-type", "if-none-match", "accept-encoding",
-                           "idempotency-key"}) {
+  for (const char* name :
+       {"authorization", "content-type", "if-none-match", "accept-encoding", "idempotency-key"}) {
     auto it = req.headers.find(name);
     if (it != req.headers.end() && !clean_text(it->second)) {
       return bad_request(std::string("The ") + name + " header is not valid UTF-8 text");

@@ -111,12 +111,10 @@ TEST(Response, SerializesCgiStatusLine) {
 TEST(Router, MatchesParamsAndMethods) {
   Context ctx(Config::for_tests());
   Router router;
-  router.on("GET", "/v1/cinemas/{id}", [](const Request& r, Context&) {
-    return Response::json(200, r.params.at("id"));
-  });
-  router.on("DELETE", "/v1/cinemas/{id}", [](const Request&, Context&) {
-    return Response::no_content();
-  });
+  router.on("GET", "/v1/cinemas/{id}",
+            [](const Request& r, Context&) { return Response::json(200, r.params.at("id")); });
+  router.on("DELETE", "/v1/cinemas/{id}",
+            [](const Request&, Context&) { return Response::no_content(); });
   Request req;
   req.method = "GET";
   req.path = "/v1/cinemas/42";

@@ -1,9 +1,9 @@
 #include "cinema/json.h"
 
+#include <rapidjson/error/en.h>
+
 #include <algorithm>
 #include <set>
-
-#include <rapidjson/error/en.h>
 
 #include "cinema/utf8.h"
 
@@ -59,14 +59,13 @@ StatusOr<JsonBody> JsonBody::parse(std::string_view body,
       errors.push_back({name, "unknown field"});
     }
   }
-  if (!errors.empty()) return bad_request("The request body has fields that are not accepted",
-                                          std::move(errors));
+  if (!errors.empty())
+    return bad_request("The request body has fields that are not accepted", std::move(errors));
   return out;
 }
 
 const rapidjson::Value* JsonBody::find(std::string_view field) const {
-  auto it = doc_->FindMember(
-      rapidjson::Value(rapidjson::StringRef(field.data(), field.size())));
+  auto it = doc_->FindMember(rapidjson::Value(rapidjson::StringRef(field.data(), field.size())));
   if (it == doc_->MemberEnd()) return nullptr;
   return &it->value;
 }
@@ -80,8 +79,8 @@ void JsonBody::add_error(std::string field, std::string message) {
   errors_.push_back({std::move(field), std::move(message)});
 }
 
-std::optional<std::string> JsonBody::string(std::string_view field, bool required,
-                                            size_t min_len, size_t max_len) {
+std::optional<std::string> JsonBody::string(std::string_view field, bool required, size_t min_len,
+                                            size_t max_len) {
   const auto* v = find(field);
   if (v == nullptr || v->IsNull()) {
     if (required) add_error(std::string(field), "is required");

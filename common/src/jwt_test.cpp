@@ -72,14 +72,17 @@ TEST(Jwt, RejectsWrongIssuerAudienceTypAndShape) {
            R"("role":"CUSTOMER","typ":")" + typ + R"(","iat":1800000000,"exp":1800000900})";
   };
   const std::string h = R"({"alg":"HS256","typ":"JWT"})";
-  EXPECT_TRUE(verify_access_token(s, forge(h, payload("cinema", "cinema-api", "access"), s.secret),
-                                  kNow).ok());
-  EXPECT_FALSE(verify_access_token(s, forge(h, payload("evil", "cinema-api", "access"), s.secret),
-                                   kNow).ok());
-  EXPECT_FALSE(verify_access_token(s, forge(h, payload("cinema", "other", "access"), s.secret),
-                                   kNow).ok());
-  EXPECT_FALSE(verify_access_token(s, forge(h, payload("cinema", "cinema-api", "refresh"), s.secret),
-                                   kNow).ok());
+  EXPECT_TRUE(
+      verify_access_token(s, forge(h, payload("cinema", "cinema-api", "access"), s.secret), kNow)
+          .ok());
+  EXPECT_FALSE(
+      verify_access_token(s, forge(h, payload("evil", "cinema-api", "access"), s.secret), kNow)
+          .ok());
+  EXPECT_FALSE(
+      verify_access_token(s, forge(h, payload("cinema", "other", "access"), s.secret), kNow).ok());
+  EXPECT_FALSE(
+      verify_access_token(s, forge(h, payload("cinema", "cinema-api", "refresh"), s.secret), kNow)
+          .ok());
   EXPECT_FALSE(verify_access_token(s, "abc", kNow).ok());
   EXPECT_FALSE(verify_access_token(s, "a.b.c.d", kNow).ok());
   EXPECT_FALSE(verify_access_token(s, "!!.??.##", kNow).ok());

@@ -1,9 +1,9 @@
 #include "cinema/live.h"
 
-#include <chrono>
-
 #include <curl/curl.h>
 #include <rapidjson/document.h>
+
+#include <chrono>
 
 #include "cinema/json.h"
 #include "cinema/log.h"
@@ -11,7 +11,9 @@
 namespace cinema {
 namespace {
 
-size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
+size_t discard(char*, size_t size, size_t n, void*) {
+  return size * n;
+}
 
 int64_t now_ms() {
   using namespace std::chrono;

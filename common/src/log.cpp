@@ -15,10 +15,14 @@ LogLevel g_min_level = LogLevel::kInfo;
 
 const char* level_name(LogLevel l) {
   switch (l) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
@@ -27,13 +31,19 @@ const char* level_name(LogLevel l) {
 
 void log_init(std::string_view function_name, std::string_view level) {
   g_function = std::string(function_name);
-  if (level == "debug") g_min_level = LogLevel::kDebug;
-  else if (level == "warn") g_min_level = LogLevel::kWarn;
-  else if (level == "error") g_min_level = LogLevel::kError;
-  else g_min_level = LogLevel::kInfo;
+  if (level == "debug")
+    g_min_level = LogLevel::kDebug;
+  else if (level == "warn")
+    g_min_level = LogLevel::kWarn;
+  else if (level == "error")
+    g_min_level = LogLevel::kError;
+  else
+    g_min_level = LogLevel::kInfo;
 }
 
-void log_set_request_id(std::string_view request_id) { g_request_id = std::string(request_id); }
+void log_set_request_id(std::string_view request_id) {
+  g_request_id = std::string(request_id);
+}
 
 void log(LogLevel level, std::string_view msg, std::initializer_list<LogField> fields) {
   if (level < g_min_level) return;

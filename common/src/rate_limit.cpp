@@ -37,8 +37,7 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / rate * 1000) + 1000)
 return {allowed, math.floor(tokens), retry_ms}
 )lua";
 
-RateDecision take_tokens(BucketState& state, const BucketSpec& spec, double now_s,
-                         double cost) {
+RateDecision take_tokens(BucketState& state, const BucketSpec& spec, double now_s, double cost) {
   if (state.tokens < 0) {
     state.tokens = spec.capacity;
     state.updated_s = now_s;
@@ -63,9 +62,9 @@ RateDecision take_tokens(BucketState& state, const BucketSpec& spec, double now_
 
 RateDecision RateLimiter::consume(const std::string& key, const BucketSpec& spec) {
   if (redis_ != nullptr) {
-    auto r = redis_->eval(kTokenBucketLua, {key},
-                          {std::to_string(spec.capacity), std::to_string(spec.refill_per_second),
-                           "1"});
+    auto r =
+        redis_->eval(kTokenBucketLua, {key},
+                     {std::to_string(spec.capacity), std::to_string(spec.refill_per_second), "1"});
     if (r && r->kind == RedisValue::Kind::kArray && r->elements.size() == 3) {
       RateDecision d;
       d.allowed = r->elements[0].integer == 1;

@@ -1,9 +1,9 @@
 #include "cinema/redis.h"
 
+#include <hiredis/hiredis.h>
+
 #include <chrono>
 #include <cstring>
-
-#include <hiredis/hiredis.h>
 
 #include "cinema/crypto.h"
 #include "cinema/log.h"
@@ -55,7 +55,9 @@ RedisValue convert(const redisReply* r) {
 
 Redis::Redis(RedisSettings settings) : settings_(std::move(settings)) {}
 
-Redis::~Redis() { disconnect(); }
+Redis::~Redis() {
+  disconnect();
+}
 
 void Redis::disconnect() {
   if (ctx_ != nullptr) redisFree(ctx_);

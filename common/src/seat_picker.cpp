@@ -51,8 +51,8 @@ std::vector<int64_t> pick_best_seats(const std::vector<SeatCell>& seats, const P
     for (size_t i = 1; i <= cells.size(); ++i) {
       if (i < cells.size() && cells[i]->grid_col == cells[i - 1]->grid_col + 1) continue;
       size_t run_len = i - run_start;
-      for (size_t start = run_start; start + req.count <= i && req.count <= static_cast<int>(run_len);
-           ++start) {
+      for (size_t start = run_start;
+           start + req.count <= i && req.count <= static_cast<int>(run_len); ++start) {
         size_t end = start + req.count;  // exclusive
         if (req.accessible &&
             std::none_of(cells.begin() + start, cells.begin() + end,
@@ -74,8 +74,8 @@ std::vector<int64_t> pick_best_seats(const std::vector<SeatCell>& seats, const P
     size_t k = std::min(candidates.size(), static_cast<size_t>(std::max(1, req.spread)));
     if (k <= 1) {
       // The first best in grid order: deterministic, as the waiting list needs.
-      pick = static_cast<size_t>(
-          std::min_element(candidates.begin(), candidates.end(), by_score) - candidates.begin());
+      pick = static_cast<size_t>(std::min_element(candidates.begin(), candidates.end(), by_score) -
+                                 candidates.begin());
     } else {
       std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(k),
                         candidates.end(), by_score);

@@ -1,14 +1,14 @@
 #include "cinema/serve.h"
 
+#include <cppconn/exception.h>
+#include <fcgiapp.h>
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-
-#include <cppconn/exception.h>
-#include <fcgiapp.h>
 
 #include "cinema/crypto.h"
 #include "cinema/json.h"
@@ -86,10 +86,11 @@ Response handle_safely(const Handler& handler, const Request& req, Context& ctx)
       get.method = "GET";
       resp = handler(get, ctx);
     } else if (!length_header.empty() &&
-        (length_header.size() > 15 ||
-         length_header.find_first_not_of("0123456789") != std::string::npos)) {
+               (length_header.size() > 15 ||
+                length_header.find_first_not_of("0123456789") != std::string::npos)) {
       resp = Response::problem(bad_request("Content-Length is not a number"));
-    } else if ((!length_header.empty() && std::stoll(length_header) > ctx.config().max_body_bytes) ||
+    } else if ((!length_header.empty() &&
+                std::stoll(length_header) > ctx.config().max_body_bytes) ||
                static_cast<int64_t>(req.body.size()) > ctx.config().max_body_bytes) {
       resp = Response::problem(payload_too_large(
           "The request body exceeds " + std::to_string(ctx.config().max_body_bytes) + " bytes"));
@@ -127,8 +128,8 @@ Response handle_safely(const Handler& handler, const Request& req, Context& ctx)
     resp.head_content_length = resp.body.size();
     resp.body.clear();
   }
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
-                  .count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (req.client_request_id.empty()) {
     log(resp.status >= 500 ? LogLevel::kWarn : LogLevel::kInfo, "request",
         {{"method", req.method}, {"path", req.path}, {"status", resp.status}, {"latency_ms", ms}});

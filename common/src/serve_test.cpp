@@ -18,9 +18,9 @@ Request post(std::string body) {
 
 TEST(HandleSafely, ExceptionBecomesProblem500) {
   Context ctx(Config::for_tests());
-  Response r = handle_safely(
-      [](const Request&, Context&) -> Response { throw std::runtime_error("boom"); }, post("{}"),
-      ctx);
+  Response r =
+      handle_safely([](const Request&, Context&) -> Response { throw std::runtime_error("boom"); },
+                    post("{}"), ctx);
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.content_type, "application/problem+json");
   EXPECT_EQ(r.body.find("boom"), std::string::npos);  // no internals leak

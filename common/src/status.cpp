@@ -34,15 +34,17 @@ Problem not_found(std::string detail) {
   return make(404, "not-found", "Not found", std::move(detail));
 }
 Problem method_not_allowed(std::string allow) {
-  Problem p = make(405, "method-not-allowed", "Method not allowed",
-                   "This resource supports: " + allow);
+  Problem p =
+      make(405, "method-not-allowed", "Method not allowed", "This resource supports: " + allow);
   p.headers.emplace_back("Allow", std::move(allow));
   return p;
 }
 Problem conflict(std::string detail) {
   return make(409, "conflict", "Conflict", std::move(detail));
 }
-Problem gone(std::string detail) { return make(410, "gone", "Gone", std::move(detail)); }
+Problem gone(std::string detail) {
+  return make(410, "gone", "Gone", std::move(detail));
+}
 Problem payload_too_large(std::string detail) {
   return make(413, "payload-too-large", "Payload too large", std::move(detail));
 }
@@ -56,9 +58,9 @@ Problem unprocessable(std::string detail, std::vector<FieldError> errors) {
 }
 Problem too_many_requests(int64_t retry_after_seconds) {
   if (retry_after_seconds < 1) retry_after_seconds = 1;
-  Problem p = make(429, "rate-limited", "Too many requests",
-                   "Rate limit exceeded; retry after " + std::to_string(retry_after_seconds) +
-                       " s");
+  Problem p =
+      make(429, "rate-limited", "Too many requests",
+           "Rate limit exceeded; retry after " + std::to_string(retry_after_seconds) + " s");
   p.headers.emplace_back("Retry-After", std::to_string(retry_after_seconds));
   return p;
 }

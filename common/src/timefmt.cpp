@@ -21,10 +21,9 @@ bool digits(std::string_view s, size_t pos, size_t n, int& out) {
 
 std::optional<int64_t> parse_rfc3339(std::string_view s) {
   int y, mo, d, h, mi, se;
-  if (s.size() < 20 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) ||
-      s[7] != '-' || !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') ||
-      !digits(s, 11, 2, h) || s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' ||
-      !digits(s, 17, 2, se)) {
+  if (s.size() < 20 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d) || (s[10] != 'T' && s[10] != 't') || !digits(s, 11, 2, h) ||
+      s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, se)) {
     return std::nullopt;
   }
   size_t pos = 19;
@@ -62,7 +61,9 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
   return static_cast<int64_t>(timegm(&t)) - offset;
 }
 
-std::string encode_cursor(const std::string& json) { return base64url_encode(json); }
+std::string encode_cursor(const std::string& json) {
+  return base64url_encode(json);
+}
 
 std::optional<std::string> decode_cursor(std::string_view cursor) {
   if (cursor.empty() || cursor.size() > 512) return std::nullopt;

@@ -42,7 +42,8 @@ std::optional<std::string> nfkc_casefold(std::string_view utf8) {
 }  // namespace
 
 std::optional<std::string> normalize_email(std::string_view raw) {
-  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front()))) raw.remove_prefix(1);
+  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front())))
+    raw.remove_prefix(1);
   while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
   if (raw.size() < 3 || raw.size() > 254 || !is_valid_utf8(raw)) return std::nullopt;
   auto folded = nfkc_casefold(raw);
@@ -74,9 +75,8 @@ std::optional<std::string> normalize_email(std::string_view raw) {
 }
 
 size_t utf8_length(std::string_view s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 bool has_control_chars(std::string_view s) {

@@ -15,21 +15,28 @@ TEST(Email, NormalisesAndValidates) {
 }
 
 TEST(Email, OneCanonicalFormPerAddress) {
-  const std::string e_acute = "\xc3\xa9";         // é, precomposed
-  const std::string e_combining = "e\xcc\x81";    // e + combining acute
+  const std::string e_acute = "\xc3\xa9";          // é, precomposed
+  const std::string e_combining = "e\xcc\x81";     // e + combining acute
   const std::string fullwidth_s = "\xef\xbd\x93";  // ｓ
   // Full-width letters and capitals of any script fold onto the plain form.
   EXPECT_EQ(normalize_email(fullwidth_s + "ec@example.com"), "sec@example.com");
-  EXPECT_EQ(normalize_email("S\xc3\x89" "C@Example.com"), "s" + e_acute + "c@example.com");
+  EXPECT_EQ(normalize_email("S\xc3\x89"
+                            "C@Example.com"),
+            "s" + e_acute + "c@example.com");
   // Precomposed and combining accents are one address.
   EXPECT_EQ(normalize_email("s" + e_combining + "c@example.com"),
             normalize_email("s" + e_acute + "c@example.com"));
   // An accent is not dropped: séc and sec stay two addresses.
   EXPECT_NE(normalize_email("s" + e_acute + "c@example.com"), normalize_email("sec@example.com"));
   // Ignorable code points vanish (soft hyphen).
-  EXPECT_EQ(normalize_email("s\xc2\xad" "ec@example.com"), "sec@example.com");
+  EXPECT_EQ(normalize_email("s\xc2\xad"
+                            "ec@example.com"),
+            "sec@example.com");
   for (std::string bad : {"\xff@example.com", "a\xc0\xaf@example.com", "\xed\xa0\x80@example.com",
-                          "a\xc2\x85" "b@example.com", "a\xc2\xa0" "b@example.com"}) {
+                          "a\xc2\x85"
+                          "b@example.com",
+                          "a\xc2\xa0"
+                          "b@example.com"}) {
     EXPECT_FALSE(normalize_email(bad)) << bad;
   }
 }

@@ -116,8 +116,8 @@ Response update_user(const Request& req, Context& ctx) {
     changed = false;
     // Every active ADMIN row is locked first, always in this order, so two
     // concurrent demotions cannot both see another admin left.
-    Rows admins = s.query(
-        "SELECT id FROM users WHERE role = 'ADMIN' AND disabled_at IS NULL FOR UPDATE");
+    Rows admins =
+        s.query("SELECT id FROM users WHERE role = 'ADMIN' AND disabled_at IS NULL FOR UPDATE");
     int64_t admin_count = 0;
     while (admins->next()) ++admin_count;
     auto before = lock_user(s, *id);
@@ -134,9 +134,8 @@ Response update_user(const Request& req, Context& ctx) {
         "UPDATE users SET role = ?, disabled_at = IF(?, COALESCE(disabled_at, NOW(3)), NULL) "
         "WHERE id = ?",
         new_role, new_disabled, *id);
-    s.exec(
-        "UPDATE refresh_tokens SET revoked_at = NOW(3) WHERE user_id = ? AND revoked_at IS NULL",
-        *id);
+    s.exec("UPDATE refresh_tokens SET revoked_at = NOW(3) WHERE user_id = ? AND revoked_at IS NULL",
+           *id);
     std::string after = lock_user(s, *id)->json;
     const char* action = new_role != before->role ? "user.role_change"
                          : new_disabled           ? "user.disable"

@@ -1,4 +1,6 @@
-#include "cinema/serve.h"
 #include "admin-users.h"
+#include "cinema/serve.h"
 
-int main() { return cinema::serve(cinema::admin_users::handle); }
+int main() {
+  return cinema::serve(cinema::admin_users::handle);
+}

@@ -1,4 +1,6 @@
 #include "cancel.h"
 #include "cinema/serve.h"
 
-int main() { return cinema::serve(cinema::cancel::handle); }
+int main() {
+  return cinema::serve(cinema::cancel::handle);
+}

@@ -67,8 +67,7 @@ StatusOr<Page> read_page(const Request& req) {
     auto json = decode_cursor(*cursor);
     rapidjson::Document d;
     if (json) d.Parse(json->c_str());
-    if (!json || d.HasParseError() || !d.IsObject() || !d.HasMember("id") ||
-        !d["id"].IsInt64()) {
+    if (!json || d.HasParseError() || !d.IsObject() || !d.HasMember("id") || !d["id"].IsInt64()) {
       return bad_request("The cursor is not valid", {{"cursor", "is not a cursor we issued"}});
     }
     page.after_id = d["id"].GetInt64();
@@ -93,13 +92,17 @@ StatusOr<ShowFilter> read_show_filter(const Request& req, const Context& ctx) {
   f.from_s = now;
   std::vector<FieldError> errors;
   if (auto from = req.query_param("from"); from && !from->empty()) {
-    if (auto t = parse_rfc3339(*from)) f.from_s = *t;
-    else errors.push_back({"from", "must be an RFC 3339 time"});
+    if (auto t = parse_rfc3339(*from))
+      f.from_s = *t;
+    else
+      errors.push_back({"from", "must be an RFC 3339 time"});
   }
   f.to_s = f.from_s + kDefaultWindowS;
   if (auto to = req.query_param("to"); to && !to->empty()) {
-    if (auto t = parse_rfc3339(*to)) f.to_s = *t;
-    else errors.push_back({"to", "must be an RFC 3339 time"});
+    if (auto t = parse_rfc3339(*to))
+      f.to_s = *t;
+    else
+      errors.push_back({"to", "must be an RFC 3339 time"});
   }
   if (errors.empty() && f.to_s < f.from_s) errors.push_back({"to", "must not be before from"});
   auto cinema_id = optional_id(req, "cinema_id");
@@ -170,8 +173,7 @@ const Router& router() {
         }
         active = *a == "true";
       }
-      return cached(req, ctx, {"active"},
-                    [&](Session& s) { return hall_seats(s, *id, active); });
+      return cached(req, ctx, {"active"}, [&](Session& s) { return hall_seats(s, *id, active); });
     });
     r.on("GET", "/v1/halls/{id}/shows", [](const Request& req, Context& ctx) {
       auto id = path_id(req, "id");
@@ -183,10 +185,10 @@ const Router& router() {
       filter->hall_id = *id;
       return cached(req, ctx, {"limit", "cursor", "from", "to", "cinema_id"},
                     [&](Session& s) -> StatusOr<std::string> {
-        auto hall = get_hall(s, *id);
-        if (!hall.ok()) return hall.problem();
-        return list_shows(s, *filter, *page);
-      });
+                      auto hall = get_hall(s, *id);
+                      if (!hall.ok()) return hall.problem();
+                      return list_shows(s, *filter, *page);
+                    });
     });
     r.on("GET", "/v1/shows", shows);
     r.on("GET", "/v1/shows/{id}", by_id(get_show));
@@ -198,6 +200,8 @@ const Router& router() {
 
 }  // namespace
 
-Response handle(const Request& req, Context& ctx) { return router().dispatch(req, ctx); }
+Response handle(const Request& req, Context& ctx) {
+  return router().dispatch(req, ctx);
+}
 
 }  // namespace cinema::catalog

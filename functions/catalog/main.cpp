@@ -1,4 +1,6 @@
 #include "catalog.h"
 #include "cinema/serve.h"
 
-int main() { return cinema::serve(cinema::catalog::handle); }
+int main() {
+  return cinema::serve(cinema::catalog::handle);
+}

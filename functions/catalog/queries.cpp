@@ -49,7 +49,8 @@ void show_fields(JsonWriter& w, sql::ResultSet& rs) {
 
 constexpr const char* kShowSelect =
     "SELECT sh.id, sh.hall_id, h.cinema_id, sh.title, sh.starts_at, sh.ends_at, "
-    "TIMESTAMPDIFF(SECOND, '1970-01-01', sh.starts_at) AS starts_epoch, sh.base_price_cents, sh.currency, sh.status, "
+    "TIMESTAMPDIFF(SECOND, '1970-01-01', sh.starts_at) AS starts_epoch, sh.base_price_cents, "
+    "sh.currency, sh.status, "
     "h.name AS hall_name, c.name AS cinema_name, c.city "
     "FROM shows sh JOIN halls h ON h.id = sh.hall_id JOIN cinemas c ON c.id = h.cinema_id ";
 
@@ -104,15 +105,16 @@ StatusOr<std::string> list_cinemas(Session& s, const std::optional<std::string>&
     ++n;
   }
   w.end_array();
-  if (more) w.field("next_cursor", page_cursor(last, std::nullopt));
-  else w.null_field("next_cursor");
+  if (more)
+    w.field("next_cursor", page_cursor(last, std::nullopt));
+  else
+    w.null_field("next_cursor");
   w.end_object();
   return w.str();
 }
 
 StatusOr<std::string> get_cinema(Session& s, int64_t id) {
-  Rows rs =
-      s.query(std::string("SELECT ") + kCinemaColumns + " FROM cinemas WHERE id = ?", id);
+  Rows rs = s.query(std::string("SELECT ") + kCinemaColumns + " FROM cinemas WHERE id = ?", id);
   if (!rs->next()) return not_found("No such cinema");
   JsonWriter w;
   w.begin_object();
@@ -171,13 +173,17 @@ StatusOr<std::string> hall_layout(Session& s, int64_t id) {
   for (int64_t r = 1; r <= rows; ++r) {
     w.begin_object();
     auto label = labels.find(r);
-    if (label != labels.end()) w.field("row", label->second);
-    else w.null_field("row");
+    if (label != labels.end())
+      w.field("row", label->second);
+    else
+      w.null_field("row");
     w.key("cells").begin_array();
     for (int64_t c = 1; c <= cols; ++c) {
       auto it = cells.find({r, c});
-      if (it == cells.end()) w.null();
-      else w.raw(it->second);
+      if (it == cells.end())
+        w.null();
+      else
+        w.raw(it->second);
     }
     w.end_array().end_object();
   }
@@ -212,16 +218,15 @@ StatusOr<std::string> list_shows(Session& s, const ShowFilter& f, const Page& pa
   if (page.after_id && page.after_time) after_time = sql_datetime(*page.after_time);
   // Keyset pagination on (starts_at, id): rows inserted while a client pages
   // never shift the pages it has not read yet.
-  Rows rs = s.query(
-      std::string(kShowSelect) +
-          "WHERE sh.status = 'SCHEDULED' AND sh.starts_at >= ? AND sh.starts_at < ? "
-          "AND (? IS NULL OR h.cinema_id = ?) AND (? IS NULL OR sh.hall_id = ?) "
-          "AND (? IS NULL OR sh.title LIKE ?) "
-          "AND (? IS NULL OR sh.starts_at > ? OR (sh.starts_at = ? AND sh.id > ?)) "
-          "ORDER BY sh.starts_at, sh.id LIMIT ?",
-      sql_datetime(f.from_s), sql_datetime(f.to_s), f.cinema_id, f.cinema_id, f.hall_id,
-      f.hall_id, pattern, pattern, after_time, after_time, after_time,
-      page.after_id.value_or(0), page.limit + 1);
+  Rows rs = s.query(std::string(kShowSelect) +
+                        "WHERE sh.status = 'SCHEDULED' AND sh.starts_at >= ? AND sh.starts_at < ? "
+                        "AND (? IS NULL OR h.cinema_id = ?) AND (? IS NULL OR sh.hall_id = ?) "
+                        "AND (? IS NULL OR sh.title LIKE ?) "
+                        "AND (? IS NULL OR sh.starts_at > ? OR (sh.starts_at = ? AND sh.id > ?)) "
+                        "ORDER BY sh.starts_at, sh.id LIMIT ?",
+                    sql_datetime(f.from_s), sql_datetime(f.to_s), f.cinema_id, f.cinema_id,
+                    f.hall_id, f.hall_id, pattern, pattern, after_time, after_time, after_time,
+                    page.after_id.value_or(0), page.limit + 1);
   JsonWriter w;
   w.begin_object().key("items").begin_array();
   int64_t n = 0, last_id = 0, last_t = 0;
@@ -242,8 +247,10 @@ StatusOr<std::string> list_shows(Session& s, const ShowFilter& f, const Page& pa
     ++n;
   }
   w.end_array();
-  if (more) w.field("next_cursor", page_cursor(last_id, last_t));
-  else w.null_field("next_cursor");
+  if (more)
+    w.field("next_cursor", page_cursor(last_id, last_t));
+  else
+    w.null_field("next_cursor");
   w.end_object();
   return w.str();
 }
@@ -260,10 +267,17 @@ StatusOr<std::string> get_show(Session& s, int64_t id) {
   JsonWriter w;
   w.begin_object();
   show_fields(w, *rs);
-  w.key("hall").begin_object().field("id", rs->getInt64("hall_id")).field("name",
-      get_string(*rs, "hall_name")).end_object();
-  w.key("cinema").begin_object().field("id", rs->getInt64("cinema_id")).field("name",
-      get_string(*rs, "cinema_name")).field("city", get_string(*rs, "city")).end_object();
+  w.key("hall")
+      .begin_object()
+      .field("id", rs->getInt64("hall_id"))
+      .field("name", get_string(*rs, "hall_name"))
+      .end_object();
+  w.key("cinema")
+      .begin_object()
+      .field("id", rs->getInt64("cinema_id"))
+      .field("name", get_string(*rs, "cinema_name"))
+      .field("city", get_string(*rs, "city"))
+      .end_object();
   w.field("total_seats", counts->getInt64("total")).field("free_seats", counts->getInt64("free"));
   w.end_object();
   return w.str();

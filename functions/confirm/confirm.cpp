@@ -68,16 +68,16 @@ std::optional<Due> amount_due(Session& s, const AuthUser& user, int64_t show_id,
 
 // Authorizes the hold's amount once (keyed by the hold), recording the step.
 // A retried confirm reuses an authorization an earlier attempt obtained.
-StatusOr<std::string> authorize(Context& ctx, const AuthUser& user, int64_t hold_id,
-                                const Due& due, const std::string& token) {
+StatusOr<std::string> authorize(Context& ctx, const AuthUser& user, int64_t hold_id, const Due& due,
+                                const std::string& token) {
   struct Earlier {
     std::string status;
     std::string reference;
     int64_t attempt = 0;
   };
   auto earlier = ctx.db().autocommit([&](Session& s) -> std::optional<Earlier> {
-    Rows rs = s.query("SELECT status, provider_ref, attempt FROM payments WHERE hold_id = ?",
-                      hold_id);
+    Rows rs =
+        s.query("SELECT status, provider_ref, attempt FROM payments WHERE hold_id = ?", hold_id);
     if (!rs->next()) return std::nullopt;
     return Earlier{get_string(*rs, "status"), opt_string(*rs, "provider_ref").value_or(""),
                    rs->getInt64("attempt")};
@@ -117,9 +117,10 @@ void settle(Context& ctx, int64_t hold_id, const std::string& reference, bool re
     if (reserved) {
       if (ctx.payments().capture(reference)) {
         ctx.db().autocommit([&](Session& s) {
-          s.exec("UPDATE payments SET status = 'CAPTURED' WHERE hold_id = ? AND status = "
-                 "'AUTHORIZED' AND reservation_id IS NOT NULL",
-                 hold_id);
+          s.exec(
+              "UPDATE payments SET status = 'CAPTURED' WHERE hold_id = ? AND status = "
+              "'AUTHORIZED' AND reservation_id IS NOT NULL",
+              hold_id);
         });
       }
       return;
@@ -127,9 +128,10 @@ void settle(Context& ctx, int64_t hold_id, const std::string& reference, bool re
     // Only an authorization no reservation took: a concurrent confirm of the
     // same hold may have committed with it.
     int64_t voided = ctx.db().autocommit([&](Session& s) {
-      return s.exec("UPDATE payments SET status = 'VOIDED' WHERE hold_id = ? AND status = "
-                    "'AUTHORIZED' AND reservation_id IS NULL",
-                    hold_id);
+      return s.exec(
+          "UPDATE payments SET status = 'VOIDED' WHERE hold_id = ? AND status = "
+          "'AUTHORIZED' AND reservation_id IS NULL",
+          hold_id);
     });
     if (voided == 1) ctx.payments().void_authorization(reference);
   } catch (const std::exception& e) {
@@ -170,8 +172,10 @@ Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_
     if (h->getInt("expired") == 1) {
       // Expired: tidy up now rather than wait for the sweeper.
       s.exec("UPDATE holds SET status = 'EXPIRED' WHERE id = ?", hold_id);
-      s.exec("UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
-             "WHERE hold_id = ? AND status = 'HELD'", hold_id);
+      s.exec(
+          "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
+          "WHERE hold_id = ? AND status = 'HELD'",
+          hold_id);
       return fail(gone("The hold has expired; hold the seats again"));
     }
     if (held == 0) return fail(conflict("The hold's seats have been taken"));
@@ -208,9 +212,10 @@ Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_
         reservation_id, reservation_id);
     s.exec("UPDATE holds SET status = 'CONFIRMED' WHERE id = ?", hold_id);
     // A waiting-list offer being claimed.
-    s.exec("UPDATE waitlist_entries SET status = 'ASSIGNED', reservation_id = ? "
-           "WHERE hold_id = ? AND status = 'OFFERED'",
-           reservation_id, hold_id);
+    s.exec(
+        "UPDATE waitlist_entries SET status = 'ASSIGNED', reservation_id = ? "
+        "WHERE hold_id = ? AND status = 'OFFERED'",
+        reservation_id, hold_id);
     Outcome o;
     o.body = *reservation_json(s, reservation_id);
     o.events.push_back(
@@ -241,8 +246,8 @@ Response handle_confirm(const Request& req, Context& ctx) {
   // authorize -> one short transaction -> capture (or void): the provider is
   // never called inside the transaction, whose body may run again.
   std::optional<std::string> payment_ref;
-  auto due = ctx.db().autocommit(
-      [&](Session& s) { return amount_due(s, *user, *show_id, *hold_id); });
+  auto due =
+      ctx.db().autocommit([&](Session& s) { return amount_due(s, *user, *show_id, *hold_id); });
   if (due) {
     auto ref = authorize(ctx, *user, *hold_id, *due, token.value_or(""));
     if (!ref.ok()) return Response::problem(ref.problem());
@@ -258,7 +263,7 @@ Response handle_confirm(const Request& req, Context& ctx) {
       if (e.getErrorCode() != kErrDuplicateKey || attempt > 0) {
         if (payment_ref) settle(ctx, *hold_id, *payment_ref, false);
         throw;
-      } 
+      }
     } catch (...) {
       if (payment_ref) settle(ctx, *hold_id, *payment_ref, false);
       throw;

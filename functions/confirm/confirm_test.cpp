@@ -27,8 +27,8 @@ TEST(Confirm, ValidatesBodyAndKey) {
 TEST(Confirm, TheCurrentRoleDecidesNotTheToken) {
   Context ctx(Config::for_tests());
   // A token that says CUSTOMER, for an account whose state changed since.
-  Request r = testing::json_request("POST", "/v1/shows/7/confirm", R"({"hold_id":"x"})",
-                                    "CUSTOMER", ctx, 5);
+  Request r = testing::json_request("POST", "/v1/shows/7/confirm", R"({"hold_id":"x"})", "CUSTOMER",
+                                    ctx, 5);
   auto& accounts = testing::fake_accounts(ctx).accounts;
   accounts[5] = AccountState{"OWNER", false};  // promoted since the token was signed
   EXPECT_EQ(handle(r, ctx).status, 403);

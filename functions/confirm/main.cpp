@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "confirm.h"
 
-int main() { return cinema::serve(cinema::confirm::handle); }
+int main() {
+  return cinema::serve(cinema::confirm::handle);
+}

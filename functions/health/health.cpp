@@ -23,7 +23,10 @@ Response handle(const Request& req, Context& ctx) {
   }
   // Redis and RabbitMQ are optional for correctness: degraded, still serving.
   JsonWriter w;
-  w.begin_object().field("status", redis && amqp ? "ok" : "degraded").key("checks").raw(checks.str());
+  w.begin_object()
+      .field("status", redis && amqp ? "ok" : "degraded")
+      .key("checks")
+      .raw(checks.str());
   w.end_object();
   return Response::json(200, w.str()).with_header("Cache-Control", "no-store");
 }

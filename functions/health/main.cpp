@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "health.h"
 
-int main() { return cinema::serve(cinema::health::handle); }
+int main() {
+  return cinema::serve(cinema::health::handle);
+}

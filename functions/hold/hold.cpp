@@ -1,12 +1,12 @@
 #include "hold.h"
 
+#include <cppconn/exception.h>
+#include <rapidjson/document.h>
+
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <random>
-
-#include <cppconn/exception.h>
-#include <rapidjson/document.h>
 
 #include "cinema/booking.h"
 #include "cinema/clock.h"
@@ -172,7 +172,8 @@ StatusOr<HoldRequest> parse(const Request& req) {
   bool by_ids = body->has("seat_ids");
   bool by_count = body->has("count");
   if (by_ids == by_count) {
-    return bad_request("Send either seat_ids or count", {{"seat_ids", "either seat_ids or count is required"}});
+    return bad_request("Send either seat_ids or count",
+                       {{"seat_ids", "either seat_ids or count is required"}});
   }
   if (by_ids) {
     if (body->has("together") || body->has("accessible")) {
@@ -271,9 +272,9 @@ Response release(const Request& req, Context& ctx) {
   auto hold_id = body->integer("hold_id", true, 1, INT64_MAX);
   if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
   auto events = ctx.db().transaction([&](Session& s) -> StatusOr<std::vector<OutboxEvent>> {
-    Rows h = s.query(
-        "SELECT status FROM holds WHERE id = ? AND show_id = ? AND user_id = ? FOR UPDATE",
-        *hold_id, *show_id, user->id);
+    Rows h =
+        s.query("SELECT status FROM holds WHERE id = ? AND show_id = ? AND user_id = ? FOR UPDATE",
+                *hold_id, *show_id, user->id);
     if (!h->next()) return not_found("No such hold");
     if (get_string(*h, "status") != "ACTIVE") return std::vector<OutboxEvent>{};  // already gone
     std::vector<int64_t> seats = held_seats(s, *hold_id);

@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "hold.h"
 
-int main() { return cinema::serve(cinema::hold::handle); }
+int main() {
+  return cinema::serve(cinema::hold::handle);
+}

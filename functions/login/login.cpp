@@ -71,8 +71,7 @@ Response handle(const Request& req, Context& ctx) {
   // Said only to someone who knows the password.
   if (account->disabled) return Response::problem(unauthorized("This account is disabled"));
 
-  if (password_needs_rehash(account->password_hash, cfg.argon2_opslimit,
-                            cfg.argon2_memlimit_kib)) {
+  if (password_needs_rehash(account->password_hash, cfg.argon2_opslimit, cfg.argon2_memlimit_kib)) {
     std::string upgraded = hash_password(*password, cfg.argon2_opslimit, cfg.argon2_memlimit_kib);
     ctx.db().autocommit([&](Session& s) {
       s.exec("UPDATE users SET password_hash = ? WHERE id = ?", upgraded, account->id);

@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "login.h"
 
-int main() { return cinema::serve(cinema::login::handle); }
+int main() {
+  return cinema::serve(cinema::login::handle);
+}

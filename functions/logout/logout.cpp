@@ -15,8 +15,9 @@ Response handle(const Request& req, Context& ctx) {
   ctx.db().transaction([&](Session& s) {
     Rows rs = s.query("SELECT family_id FROM refresh_tokens WHERE token_hash = ?", hash);
     if (!rs->next()) return;
-    s.exec("UPDATE refresh_tokens SET revoked_at = NOW(3) WHERE family_id = ? AND revoked_at IS NULL",
-           get_string(*rs, "family_id"));
+    s.exec(
+        "UPDATE refresh_tokens SET revoked_at = NOW(3) WHERE family_id = ? AND revoked_at IS NULL",
+        get_string(*rs, "family_id"));
   });
   // Unknown and already-revoked tokens get the same answer: logging out twice is fine.
   return Response::no_content();

@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "logout.h"
 
-int main() { return cinema::serve(cinema::logout::handle); }
+int main() {
+  return cinema::serve(cinema::logout::handle);
+}

@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "me.h"
 
-int main() { return cinema::serve(cinema::me::handle); }
+int main() {
+  return cinema::serve(cinema::me::handle);
+}

@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "noop.h"
 
-int main() { return cinema::serve(cinema::noop::handle); }
+int main() {
+  return cinema::serve(cinema::noop::handle);
+}

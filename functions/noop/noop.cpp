@@ -2,6 +2,8 @@
 
 namespace cinema::noop {
 
-Response handle(const Request&, Context&) { return Response::json(200, "{}"); }
+Response handle(const Request&, Context&) {
+  return Response::json(200, "{}");
+}
 
 }  // namespace cinema::noop

@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "owner-halls.h"
 
-int main() { return cinema::serve(cinema::owner_halls::handle); }
+int main() {
+  return cinema::serve(cinema::owner_halls::handle);
+}

@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "owner-reservations.h"
 
-int main() { return cinema::serve(cinema::owner_reservations::handle); }
+int main() {
+  return cinema::serve(cinema::owner_reservations::handle);
+}

@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "owner-shows.h"
 
-int main() { return cinema::serve(cinema::owner_shows::handle); }
+int main() {
+  return cinema::serve(cinema::owner_shows::handle);
+}

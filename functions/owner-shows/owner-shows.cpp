@@ -43,8 +43,10 @@ struct Show {
 // transaction we waited for. Locking reads always see the latest commit.
 std::optional<Show> load_show(Session& s, int64_t id) {
   Rows rs = s.query(
-      "SELECT sh.id, sh.hall_id, h.cinema_id, sh.title, TIMESTAMPDIFF(SECOND, '1970-01-01', sh.starts_at) AS starts, "
-      "TIMESTAMPDIFF(SECOND, '1970-01-01', sh.ends_at) AS ends, sh.base_price_cents, sh.currency, sh.status "
+      "SELECT sh.id, sh.hall_id, h.cinema_id, sh.title, TIMESTAMPDIFF(SECOND, '1970-01-01', "
+      "sh.starts_at) AS starts, "
+      "TIMESTAMPDIFF(SECOND, '1970-01-01', sh.ends_at) AS ends, sh.base_price_cents, sh.currency, "
+      "sh.status "
       "FROM shows sh JOIN halls h ON h.id = sh.hall_id WHERE sh.id = ? LOCK IN SHARE MODE",
       id);
   if (!rs->next()) return std::nullopt;
@@ -149,7 +151,8 @@ Response create(const Request& req, Context& ctx) {
         s.exec(
             "INSERT INTO shows (hall_id, title, starts_at, ends_at, base_price_cents, currency) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            *f->hall_id, *f->title, sql_datetime(*f->starts_at), sql_datetime(*f->ends_at), *f->base_price_cents, *f->currency);
+            *f->hall_id, *f->title, sql_datetime(*f->starts_at), sql_datetime(*f->ends_at),
+            *f->base_price_cents, *f->currency);
         int64_t id = s.last_insert_id();
         s.exec(std::string(
                    "INSERT INTO show_seats (show_id, seat_id, price_cents) SELECT ?, se.id, ") +
@@ -212,8 +215,8 @@ Response update(const Request& req, Context& ctx) {
         s.exec(
             "UPDATE shows SET title = ?, starts_at = ?, ends_at = ?, "
             "base_price_cents = ?, currency = ?, seat_version = seat_version + ? WHERE id = ?",
-            next.title, sql_datetime(next.starts_at), sql_datetime(next.ends_at), next.base_price_cents, next.currency,
-            repriced ? 1 : 0, *id);
+            next.title, sql_datetime(next.starts_at), sql_datetime(next.ends_at),
+            next.base_price_cents, next.currency, repriced ? 1 : 0, *id);
         if (repriced) {
           // Prices follow the seats' current types (a type change made after the
           // show was created is picked up here).

@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "refresh.h"
 
-int main() { return cinema::serve(cinema::refresh::handle); }
+int main() {
+  return cinema::serve(cinema::refresh::handle);
+}

@@ -31,10 +31,13 @@ Response handle(const Request& req, Context& ctx) {
     std::string family = get_string(*rs, "family_id");
     std::string role = get_string(*rs, "role");
     if (rs->getInt("rotated") == 1) {
-      s.exec("UPDATE refresh_tokens SET revoked_at = NOW(3) WHERE family_id = ? AND revoked_at IS NULL",
-             family);
-      write_audit(s, ctx, {user_id, role, "session.reuse_revoked", "user", user_id, std::nullopt,
-                           std::nullopt});
+      s.exec(
+          "UPDATE refresh_tokens SET revoked_at = NOW(3) WHERE family_id = ? AND revoked_at IS "
+          "NULL",
+          family);
+      write_audit(
+          s, ctx,
+          {user_id, role, "session.reuse_revoked", "user", user_id, std::nullopt, std::nullopt});
       return unauthorized("The refresh token was already used; the session has been revoked");
     }
     if (rs->getInt("revoked") == 1) return unauthorized("The session has been revoked");

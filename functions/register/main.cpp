@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "register.h"
 
-int main() { return cinema::serve(cinema::registration::handle); }
+int main() {
+  return cinema::serve(cinema::registration::handle);
+}

@@ -49,9 +49,9 @@ Response handle(const Request& req, Context& ctx) {
       s.exec("INSERT INTO users (email, password_hash, display_name) VALUES (?, ?, ?)", *email,
              hash, display_name);
       int64_t user_id = s.last_insert_id();
-      write_audit(s, ctx,
-                  {user_id, "CUSTOMER", "user.register", "user", user_id, std::nullopt,
-                   std::nullopt});
+      write_audit(
+          s, ctx,
+          {user_id, "CUSTOMER", "user.register", "user", user_id, std::nullopt, std::nullopt});
       return user_id;
     });
   } catch (const sql::SQLException& e) {

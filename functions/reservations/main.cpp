@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "reservations.h"
 
-int main() { return cinema::serve(cinema::reservations::handle); }
+int main() {
+  return cinema::serve(cinema::reservations::handle);
+}

@@ -35,9 +35,9 @@ Response mine(const Request& req, Context& ctx) {
     before_id = d["before"].GetInt64();
   }
   std::string body = ctx.db().autocommit([&](Session& s) {
-    Rows rs = s.query(
-        "SELECT id FROM reservations WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
-        user->id, before_id, limit + 1);
+    Rows rs =
+        s.query("SELECT id FROM reservations WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                user->id, before_id, limit + 1);
     std::vector<int64_t> ids;
     while (rs->next()) ids.push_back(rs->getInt64("id"));
     bool more = static_cast<int64_t>(ids.size()) > limit;

@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "seatmap.h"
 
-int main() { return cinema::serve(cinema::seatmap::handle); }
+int main() {
+  return cinema::serve(cinema::seatmap::handle);
+}

@@ -63,8 +63,8 @@ struct Layout {
   int64_t seat_version = -1;
   std::string currency;
   int64_t loaded_ms = 0;
-  std::vector<std::string> head;  // {"seat_id":..,"row":..,..,"type":..,"status":
-  std::vector<std::string> tail;  // ,"price_cents":..}
+  std::vector<std::string> head;   // {"seat_id":..,"row":..,..,"type":..,"status":
+  std::vector<std::string> tail;   // ,"price_cents":..}
   std::string digest;              // of every part but the states, and the currency
   std::vector<int64_t> seat_ids;   // sorted
   std::vector<size_t> by_seat_id;  // the position of seat_ids[i]
@@ -240,9 +240,12 @@ Response seat_map(const Request& req, Context& ctx) {
   if (!rendered) return Response::problem(not_found("No such show"));
   auto prev = maps.find(*id);
   bool churning = prev != maps.end() && now - prev->second.arrived_ms < kChurnMs;
-  Local fresh{v, "W/\"" + std::to_string(*id) + "-" + rendered->digest.substr(0, 16) + "\"",
+  Local fresh{v,
+              "W/\"" + std::to_string(*id) + "-" + rendered->digest.substr(0, 16) + "\"",
               gzip_compress(rendered->body, churning ? kChurnGzipLevel : kGzipLevel),
-              std::move(rendered->body), now + rendered->ttl_s * 1000, now};
+              std::move(rendered->body),
+              now + rendered->ttl_s * 1000,
+              now};
   if (!version) return respond(req, fresh, "BYPASS");  // Redis down: no caching at all
   cache.put(*id, v, {fresh.etag, fresh.gzip_body, 0}, rendered->ttl_s);
   if (maps.size() >= kMaxLocalShows) maps.clear();

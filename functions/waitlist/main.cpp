@@ -1,4 +1,6 @@
 #include "cinema/serve.h"
 #include "waitlist.h"
 
-int main() { return cinema::serve(cinema::waitlist::handle); }
+int main() {
+  return cinema::serve(cinema::waitlist::handle);
+}

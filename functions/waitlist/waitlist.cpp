@@ -61,7 +61,8 @@ Response join(const Request& req, Context& ctx) {
   auto seats = body->integer("seats", true, 1, 10);
   bool together = body->boolean("together", false).value_or(true);
   if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
-  if (auto st = check_waitlist_rate(ctx, user->id); !st.ok()) return Response::problem(st.problem());
+  if (auto st = check_waitlist_rate(ctx, user->id); !st.ok())
+    return Response::problem(st.problem());
   const int64_t cap = ctx.config().max_waitlist_entries;
   try {
     auto result = ctx.db().transaction([&](Session& s) -> StatusOr<std::string> {
@@ -84,9 +85,10 @@ Response join(const Request& req, Context& ctx) {
         p.with_extension("max_waitlist_entries", std::to_string(cap));
         return p;
       }
-      s.exec("INSERT INTO waitlist_entries (show_id, user_id, seats_wanted, together) "
-             "VALUES (?, ?, ?, ?)",
-             *show_id, user->id, *seats, together);
+      s.exec(
+          "INSERT INTO waitlist_entries (show_id, user_id, seats_wanted, together) "
+          "VALUES (?, ?, ?, ?)",
+          *show_id, user->id, *seats, together);
       int64_t id = s.last_insert_id();
       Rows rs = s.query(std::string(kEntrySelect) + "WHERE e.id = ?", id);
       rs->next();
@@ -94,8 +96,9 @@ Response join(const Request& req, Context& ctx) {
       w.begin_object();
       entry_fields(w, *rs);
       w.end_object();
-      write_audit(s, ctx, {user->id, user->role, "waitlist.join", "waitlist_entry", id,
-                           std::nullopt, w.str()});
+      write_audit(
+          s, ctx,
+          {user->id, user->role, "waitlist.join", "waitlist_entry", id, std::nullopt, w.str()});
       return w.str();
     });
     if (!result.ok()) return Response::problem(result.problem());
@@ -111,7 +114,8 @@ Response leave(const Request& req, Context& ctx) {
   if (!show_id.ok()) return Response::problem(show_id.problem());
   auto user = authenticate(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
-  if (auto st = check_waitlist_rate(ctx, user->id); !st.ok()) return Response::problem(st.problem());
+  if (auto st = check_waitlist_rate(ctx, user->id); !st.ok())
+    return Response::problem(st.problem());
   Status st = ctx.db().transaction([&](Session& s) -> Status {
     Rows rs = s.query(
         "SELECT id FROM waitlist_entries WHERE show_id = ? AND user_id = ? AND status = "
@@ -120,8 +124,9 @@ Response leave(const Request& req, Context& ctx) {
     if (!rs->next()) return not_found("You are not waiting for this show");
     int64_t id = rs->getInt64("id");
     s.exec("UPDATE waitlist_entries SET status = 'CANCELLED' WHERE id = ?", id);
-    write_audit(s, ctx, {user->id, user->role, "waitlist.leave", "waitlist_entry", id,
-                         std::nullopt, std::nullopt});
+    write_audit(
+        s, ctx,
+        {user->id, user->role, "waitlist.leave", "waitlist_entry", id, std::nullopt, std::nullopt});
     return Status();
   });
   if (!st.ok()) return Response::problem(st.problem());
@@ -132,8 +137,8 @@ Response mine(const Request& req, Context& ctx) {
   auto user = authenticate(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
   std::string body = ctx.db().autocommit([&](Session& s) {
-    Rows rs = s.query(std::string(kEntrySelect) + "WHERE e.user_id = ? ORDER BY e.id DESC LIMIT 100",
-                      user->id);
+    Rows rs = s.query(
+        std::string(kEntrySelect) + "WHERE e.user_id = ? ORDER BY e.id DESC LIMIT 100", user->id);
     JsonWriter w;
     w.begin_object().key("items").begin_array();
     while (rs->next()) {

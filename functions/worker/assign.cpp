@@ -1,8 +1,7 @@
-#include <algorithm>
-
+#include <cppconn/exception.h>
 #include <rapidjson/document.h>
 
-#include <cppconn/exception.h>
+#include <algorithm>
 
 #include "cinema/booking.h"
 #include "cinema/json.h"
@@ -20,7 +19,6 @@ struct Entry {
   bool together;
 };
 
-
 // Moves `ids` from free to the given state in one conditional UPDATE; false
 // (after undoing any partial change) when a seat was taken meanwhile.
 bool take_seats(Session& s, int64_t show_id, const std::vector<int64_t>& ids, bool reserve,
@@ -29,21 +27,24 @@ bool take_seats(Session& s, int64_t show_id, const std::vector<int64_t>& ids, bo
   if (!reserve) params.emplace_back(owner_id);
   params.emplace_back(show_id);
   params.insert(params.end(), ids.begin(), ids.end());
-  std::string set = reserve ? "status = 'RESERVED', reservation_id = ?, hold_id = NULL, held_until = NULL"
-                            : "status = 'HELD', hold_id = ?, reservation_id = NULL, held_until = "
-                              "(SELECT expires_at FROM holds WHERE id = ?)";
-  int64_t changed = s.exec_list(
-      "UPDATE show_seats SET " + set + " WHERE show_id = ? AND seat_id IN (" +
-          placeholders(ids.size()) +
-          ") AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)))",
-      params);
+  std::string set =
+      reserve ? "status = 'RESERVED', reservation_id = ?, hold_id = NULL, held_until = NULL"
+              : "status = 'HELD', hold_id = ?, reservation_id = NULL, held_until = "
+                "(SELECT expires_at FROM holds WHERE id = ?)";
+  int64_t changed =
+      s.exec_list("UPDATE show_seats SET " + set + " WHERE show_id = ? AND seat_id IN (" +
+                      placeholders(ids.size()) +
+                      ") AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)))",
+                  params);
   if (changed == static_cast<int64_t>(ids.size())) return true;
   if (reserve) {
     s.exec("UPDATE show_seats SET status = 'FREE', reservation_id = NULL WHERE reservation_id = ?",
            owner_id);
   } else {
-    s.exec("UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
-           "WHERE hold_id = ?", owner_id);
+    s.exec(
+        "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
+        "WHERE hold_id = ?",
+        owner_id);
   }
   return false;
 }
@@ -78,8 +79,9 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
         show_id);
     if (!show->next()) return 0;
     if (get_string(*show, "status") != "SCHEDULED" || show->getInt("started") == 1) {
-      s.exec("UPDATE waitlist_entries SET status = 'EXPIRED' WHERE show_id = ? AND status = 'WAITING'",
-             show_id);
+      s.exec(
+          "UPDATE waitlist_entries SET status = 'EXPIRED' WHERE show_id = ? AND status = 'WAITING'",
+          show_id);
       return 0;
     }
     std::string currency = get_string(*show, "currency");
@@ -105,46 +107,55 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
       if (ids.empty()) continue;
       JsonWriter d;
       if (reserve) {
-        s.exec("INSERT INTO reservations (show_id, user_id, total_cents, currency, source) "
-               "VALUES (?, ?, 0, ?, 'WAITLIST')",
-               show_id, e.user_id, currency);
+        s.exec(
+            "INSERT INTO reservations (show_id, user_id, total_cents, currency, source) "
+            "VALUES (?, ?, 0, ?, 'WAITLIST')",
+            show_id, e.user_id, currency);
         int64_t rid = s.last_insert_id();
         if (!take_seats(s, show_id, ids, true, rid)) {
           s.exec("DELETE FROM reservations WHERE id = ?", rid);
           cells = load_seat_cells(s, show_id, pick);
           continue;
         }
-        s.exec("INSERT INTO reservation_seats (reservation_id, show_id, seat_id, price_cents, active) "
-               "SELECT ?, show_id, seat_id, price_cents, 1 FROM show_seats WHERE reservation_id = ?",
-               rid, rid);
-        s.exec("UPDATE reservations SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
-               "reservation_seats WHERE reservation_id = ?) WHERE id = ?",
-               rid, rid);
+        s.exec(
+            "INSERT INTO reservation_seats (reservation_id, show_id, seat_id, price_cents, active) "
+            "SELECT ?, show_id, seat_id, price_cents, 1 FROM show_seats WHERE reservation_id = ?",
+            rid, rid);
+        s.exec(
+            "UPDATE reservations SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
+            "reservation_seats WHERE reservation_id = ?) WHERE id = ?",
+            rid, rid);
         s.exec("UPDATE waitlist_entries SET status = 'ASSIGNED', reservation_id = ? WHERE id = ?",
                rid, e.id);
         std::string reservation = *reservation_json(s, rid);
         events.push_back(write_event(s, ctx, "booking.confirmed", "reservation", rid, reservation));
-        d.begin_object().field("entry_id", e.id).field("show_id", show_id).field("user_id", e.user_id);
+        d.begin_object()
+            .field("entry_id", e.id)
+            .field("show_id", show_id)
+            .field("user_id", e.user_id);
         d.field("reservation_id", rid).key("seat_ids").raw(id_array(ids)).end_object();
         events.push_back(write_event(s, ctx, "waitlist.assigned", "waitlist_entry", e.id, d.str()));
       } else {
-        Rows busy = s.query(
-            "SELECT 1 FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE'", show_id,
-            e.user_id);
+        Rows busy =
+            s.query("SELECT 1 FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE'",
+                    show_id, e.user_id);
         if (busy->next()) continue;  // the user is holding seats right now; try next run
-        s.exec("INSERT INTO holds (show_id, user_id, status, source, expires_at, currency) "
-               "VALUES (?, ?, 'ACTIVE', 'WAITLIST_OFFER', NOW(3) + INTERVAL ? SECOND, ?)",
-               show_id, e.user_id, ctx.config().offer_ttl_s, currency);
+        s.exec(
+            "INSERT INTO holds (show_id, user_id, status, source, expires_at, currency) "
+            "VALUES (?, ?, 'ACTIVE', 'WAITLIST_OFFER', NOW(3) + INTERVAL ? SECOND, ?)",
+            show_id, e.user_id, ctx.config().offer_ttl_s, currency);
         int64_t hid = s.last_insert_id();
         if (!take_seats(s, show_id, ids, false, hid)) {
           s.exec("DELETE FROM holds WHERE id = ?", hid);
           cells = load_seat_cells(s, show_id, pick);
           continue;
         }
-        s.exec("UPDATE holds SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
-               "show_seats WHERE hold_id = ?) WHERE id = ?",
-               hid, hid);
-        s.exec("UPDATE waitlist_entries SET status = 'OFFERED', hold_id = ? WHERE id = ?", hid, e.id);
+        s.exec(
+            "UPDATE holds SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
+            "show_seats WHERE hold_id = ?) WHERE id = ?",
+            hid, hid);
+        s.exec("UPDATE waitlist_entries SET status = 'OFFERED', hold_id = ? WHERE id = ?", hid,
+               e.id);
         // seat.held has the fields place_hold_v2 gives it (migration 0008;
         // the test WorkerOfferMode.* compares the two).
         Rows until = s.query(
@@ -156,7 +167,10 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
         held.field("user_id", e.user_id).key("seat_ids").raw(id_array(ids));
         held.field("expires_at", expires_at).end_object();
         events.push_back(write_event(s, ctx, "seat.held", "show", show_id, held.str()));
-        d.begin_object().field("entry_id", e.id).field("show_id", show_id).field("user_id", e.user_id);
+        d.begin_object()
+            .field("entry_id", e.id)
+            .field("show_id", show_id)
+            .field("user_id", e.user_id);
         d.field("hold_id", hid).key("seat_ids").raw(id_array(ids));
         d.field("expires_at", expires_at).end_object();
         events.push_back(write_event(s, ctx, "waitlist.offered", "waitlist_entry", e.id, d.str()));
@@ -205,8 +219,8 @@ int64_t consume_waitlist(Context& ctx, Broker& broker, Deadline deadline) {
 
 int64_t scan_waitlists(Context& ctx, Deadline deadline) {
   std::vector<int64_t> shows = ctx.db().autocommit([&](Session& s) {
-    Rows rs = s.query(
-        "SELECT DISTINCT show_id FROM waitlist_entries WHERE status = 'WAITING' LIMIT 500");
+    Rows rs =
+        s.query("SELECT DISTINCT show_id FROM waitlist_entries WHERE status = 'WAITING' LIMIT 500");
     std::vector<int64_t> out;
     while (rs->next()) out.push_back(rs->getInt64("show_id"));
     return out;

@@ -1,10 +1,10 @@
 #include "broker.h"
 
-#include <chrono>
-#include <map>
-
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
+
+#include <chrono>
+#include <map>
 
 #include "cinema/amqp.h"
 #include "cinema/log.h"
@@ -14,7 +14,9 @@ namespace {
 
 constexpr amqp_channel_t kChannel = 1;
 
-amqp_connection_state_t st(void* p) { return static_cast<amqp_connection_state_t>(p); }
+amqp_connection_state_t st(void* p) {
+  return static_cast<amqp_connection_state_t>(p);
+}
 
 bool rpc_ok(amqp_connection_state_t c, const char* step) {
   amqp_rpc_reply_t r = amqp_get_rpc_reply(c);
@@ -27,7 +29,9 @@ bool rpc_ok(amqp_connection_state_t c, const char* step) {
 
 Broker::Broker(AmqpSettings settings) : settings_(std::move(settings)) {}
 
-Broker::~Broker() { close(); }
+Broker::~Broker() {
+  close();
+}
 
 void Broker::close() {
   if (conn_ == nullptr) return;
@@ -79,13 +83,13 @@ std::vector<PublishOutcome> Broker::publish_confirmed(const std::vector<Outgoing
     }
     confirm_mode_ = true;
   }
-  std::map<uint64_t, size_t> by_tag;              // delivery tag -> index
-  std::map<std::string, size_t> by_message_id;    // for basic.return
+  std::map<uint64_t, size_t> by_tag;            // delivery tag -> index
+  std::map<std::string, size_t> by_message_id;  // for basic.return
   for (size_t i = 0; i < batch.size(); ++i) {
     const auto& m = batch[i];
     amqp_basic_properties_t props{};
-    props._flags = AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG |
-                   AMQP_BASIC_MESSAGE_ID_FLAG;
+    props._flags =
+        AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG | AMQP_BASIC_MESSAGE_ID_FLAG;
     props.content_type = amqp_cstring_bytes("application/json");
     props.delivery_mode = routes_to_durable_queue(m.routing_key) ? AMQP_DELIVERY_PERSISTENT
                                                                  : AMQP_DELIVERY_NONPERSISTENT;
@@ -122,8 +126,9 @@ std::vector<PublishOutcome> Broker::publish_confirmed(const std::vector<Outgoing
       for (auto it = by_tag.begin(); it != by_tag.end();) {
         if (it->first == tag || (multiple && it->first < tag)) {
           size_t i = it->second;
-          out[i] = !ack ? PublishOutcome::kNacked
-                        : returned[i] ? PublishOutcome::kReturned : PublishOutcome::kAcked;
+          out[i] = !ack          ? PublishOutcome::kNacked
+                   : returned[i] ? PublishOutcome::kReturned
+                                 : PublishOutcome::kAcked;
           --pending;
           it = by_tag.erase(it);
         } else {

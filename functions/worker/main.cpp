@@ -1,3 +1,5 @@
 #include "worker.h"
 
-int main(int argc, char** argv) { return cinema::worker::run(argc, argv); }
+int main(int argc, char** argv) {
+  return cinema::worker::run(argc, argv);
+}

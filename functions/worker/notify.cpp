@@ -1,8 +1,8 @@
-#include <chrono>
-#include <thread>
-
 #include <curl/curl.h>
 #include <rapidjson/document.h>
+
+#include <chrono>
+#include <thread>
 
 #include "cinema/crypto.h"
 #include "cinema/log.h"
@@ -11,7 +11,9 @@
 namespace cinema::worker {
 namespace {
 
-size_t discard(char*, size_t size, size_t n, void*) { return size * n; }
+size_t discard(char*, size_t size, size_t n, void*) {
+  return size * n;
+}
 
 // One POST; true on a 2xx answer.
 bool post_once(const Config& cfg, const std::string& type, const std::string& event_id,
@@ -83,9 +85,10 @@ bool handle_notification_delivery(Context& ctx, Broker& broker, const Delivery& 
                    event_id) == 0) {
           return;  // a redelivery: already in the log
         }
-        s.exec("INSERT INTO notifications (event_id, event_type, user_id, payload, status) "
-               "VALUES (?, ?, ?, ?, ?)",
-               event_id, type, user_id, d->body, std::string(webhook ? "PENDING" : "LOGGED"));
+        s.exec(
+            "INSERT INTO notifications (event_id, event_type, user_id, payload, status) "
+            "VALUES (?, ?, ?, ?, ?)",
+            event_id, type, user_id, d->body, std::string(webhook ? "PENDING" : "LOGGED"));
       });
       broker.ack(d->tag);
     } catch (const std::exception& e) {
@@ -116,9 +119,8 @@ int64_t deliver_webhooks(Context& ctx, Deadline deadline) {
         "'PENDING' AND next_attempt_at <= NOW(3) ORDER BY id LIMIT 100");
     std::vector<Due> out;
     while (rs->next()) {
-      out.push_back({rs->getInt64("id"), get_string(*rs, "event_id"),
-                     get_string(*rs, "event_type"), get_string(*rs, "payload"),
-                     rs->getInt64("attempts")});
+      out.push_back({rs->getInt64("id"), get_string(*rs, "event_id"), get_string(*rs, "event_type"),
+                     get_string(*rs, "payload"), rs->getInt64("attempts")});
     }
     return out;
   });
@@ -136,15 +138,17 @@ int64_t deliver_webhooks(Context& ctx, Deadline deadline) {
     int64_t attempts = n.attempts + 1;
     ctx.db().autocommit([&](Session& s) {
       if (ok) {
-        s.exec("UPDATE notifications SET status = 'DELIVERED', delivered_at = NOW(3), attempts = ?, "
-               "last_error = NULL WHERE id = ?",
-               attempts, n.id);
+        s.exec(
+            "UPDATE notifications SET status = 'DELIVERED', delivered_at = NOW(3), attempts = ?, "
+            "last_error = NULL WHERE id = ?",
+            attempts, n.id);
       } else {
         int64_t backoff = std::min<int64_t>(int64_t{1} << std::min<int64_t>(attempts, 12), 3600);
-        s.exec("UPDATE notifications SET status = ?, attempts = ?, last_error = ?, "
-               "next_attempt_at = NOW(3) + INTERVAL ? SECOND WHERE id = ?",
-               std::string(attempts >= cfg.webhook_max_attempts ? "FAILED" : "PENDING"), attempts,
-               error.substr(0, 500), backoff, n.id);
+        s.exec(
+            "UPDATE notifications SET status = ?, attempts = ?, last_error = ?, "
+            "next_attempt_at = NOW(3) + INTERVAL ? SECOND WHERE id = ?",
+            std::string(attempts >= cfg.webhook_max_attempts ? "FAILED" : "PENDING"), attempts,
+            error.substr(0, 500), backoff, n.id);
       }
     });
     if (ok) {

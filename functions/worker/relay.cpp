@@ -22,10 +22,12 @@ constexpr size_t kMarkChunk = 100;
 void mark_rows_published(Session& s, const std::vector<int64_t>& ids) {
   static const std::string sql =
       "UPDATE outbox SET published_at = NOW(3), attempts = attempts + 1 "
-      "WHERE published_at IS NULL AND id IN (" + placeholders(kMarkChunk) + ")";
+      "WHERE published_at IS NULL AND id IN (" +
+      placeholders(kMarkChunk) + ")";
   for (size_t i = 0; i < ids.size(); i += kMarkChunk) {
     std::vector<Session::Param> chunk;
-    for (size_t j = 0; j < kMarkChunk; ++j) chunk.emplace_back(ids[std::min(i + j, ids.size() - 1)]);
+    for (size_t j = 0; j < kMarkChunk; ++j)
+      chunk.emplace_back(ids[std::min(i + j, ids.size() - 1)]);
     s.exec_list(sql, chunk);
   }
 }

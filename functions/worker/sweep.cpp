@@ -26,9 +26,9 @@ int64_t sweep_expired_holds(Context& ctx, Deadline deadline) {
           hold_id);
       if (!h->next()) return out;  // confirmed or released meanwhile
       int64_t user_id = h->getInt64("user_id");
-      Rows seats = s.query(
-          "SELECT seat_id FROM show_seats WHERE hold_id = ? AND status = 'HELD' FOR UPDATE",
-          hold_id);
+      Rows seats =
+          s.query("SELECT seat_id FROM show_seats WHERE hold_id = ? AND status = 'HELD' FOR UPDATE",
+                  hold_id);
       std::vector<int64_t> ids;
       while (seats->next()) ids.push_back(seats->getInt64("seat_id"));
       s.exec("UPDATE holds SET status = 'EXPIRED' WHERE id = ?", hold_id);
@@ -37,8 +37,9 @@ int64_t sweep_expired_holds(Context& ctx, Deadline deadline) {
           "WHERE hold_id = ? AND status = 'HELD'",
           hold_id);
       // An unclaimed waiting-list offer ends with its hold; the seats pass on.
-      s.exec("UPDATE waitlist_entries SET status = 'EXPIRED' WHERE hold_id = ? AND status = 'OFFERED'",
-             hold_id);
+      s.exec(
+          "UPDATE waitlist_entries SET status = 'EXPIRED' WHERE hold_id = ? AND status = 'OFFERED'",
+          hold_id);
       if (!ids.empty()) {
         JsonWriter d;
         d.begin_object()

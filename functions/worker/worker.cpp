@@ -1,5 +1,6 @@
 #include "worker.h"
 
+#include <curl/curl.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -11,8 +12,6 @@
 #include <string>
 #include <thread>
 
-#include <curl/curl.h>
-
 #include "cinema/log.h"
 #include "tasks.h"
 
@@ -21,10 +20,12 @@ namespace {
 
 volatile sig_atomic_t g_stop = 0;
 
-void on_terminate(int) { g_stop = 1; }
+void on_terminate(int) {
+  g_stop = 1;
+}
 
-constexpr auto kPoll = std::chrono::milliseconds(150);       // outbox relay, consumers
-constexpr auto kSlowTasks = std::chrono::seconds(2);         // sweep, scan, webhooks
+constexpr auto kPoll = std::chrono::milliseconds(150);  // outbox relay, consumers
+constexpr auto kSlowTasks = std::chrono::seconds(2);    // sweep, scan, webhooks
 constexpr auto kPrune = std::chrono::seconds(60);
 constexpr auto kReconnect = std::chrono::seconds(1);
 constexpr uint16_t kPrefetch = 32;
@@ -36,8 +37,8 @@ bool timed(const char* name, const std::function<int64_t()>& task, bool quiet = 
   auto start = std::chrono::steady_clock::now();
   try {
     int64_t n = task();
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                    .count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!quiet || n > 0) log(LogLevel::kInfo, "task", {{"task", name}, {"count", n}, {"ms", ms}});
     return true;
   } catch (const std::exception& e) {
@@ -91,14 +92,19 @@ void run_continuously(Context& ctx, Deadline end) {
     // A failed relay (the database is down) waits a second: no error line
     // every poll while an operator is on it.
     if (relay.connected() && now >= next_relay &&
-        !timed("relay", [&] { return relay_outbox(ctx, relay, end); }, true)) {
+        !timed(
+            "relay", [&] { return relay_outbox(ctx, relay, end); }, true)) {
       next_relay = now + kReconnect;
     }
     if (now >= next_slow) {
-      timed("sweep_holds", [&] { return sweep_expired_holds(ctx, end); }, true);
-      timed("scan_waitlists", [&] { return scan_waitlists(ctx, end); }, true);
-      timed("deliver_webhooks", [&] { return deliver_webhooks(ctx, end); }, true);
-      timed("settle_payments", [&] { return settle_payments(ctx, end); }, true);
+      timed(
+          "sweep_holds", [&] { return sweep_expired_holds(ctx, end); }, true);
+      timed(
+          "scan_waitlists", [&] { return scan_waitlists(ctx, end); }, true);
+      timed(
+          "deliver_webhooks", [&] { return deliver_webhooks(ctx, end); }, true);
+      timed(
+          "settle_payments", [&] { return settle_payments(ctx, end); }, true);
       next_slow = now + kSlowTasks;
     }
     if (now >= next_prune) {

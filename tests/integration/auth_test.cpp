@@ -2,14 +2,14 @@
 // reuse detection), logout, input validation, token verification, rate limits
 // and the error format. Every test uses fresh, unique accounts, so reruns
 // against the same database never collide and rate-limit buckets are not shared.
+#include <gtest/gtest.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "cinema/crypto.h"
 #include "cinema/jwt.h"
@@ -232,10 +232,9 @@ TEST(Register, ResponseShapeAndNormalisedEmail) {
   const std::string sent = "  " + mixed_case(local) + "@Example.COM ";
   ASSERT_NE(sent, canonical);
 
-  HttpResponse r = post("/v1/auth/register",
-                        json_object({{"email", sent},
-                                     {"password", "a long enough password"},
-                                     {"display_name", "Mixed Case"}}));
+  HttpResponse r = post("/v1/auth/register", json_object({{"email", sent},
+                                                          {"password", "a long enough password"},
+                                                          {"display_name", "Mixed Case"}}));
   ASSERT_EQ(r.status, 201) << r.describe();
   EXPECT_EQ(r.media_type(), "application/json");
   auto doc = r.json();
@@ -257,9 +256,8 @@ TEST(Register, ResponseShapeAndNormalisedEmail) {
 }
 
 TEST(Register, DisplayNameIsOptional) {
-  HttpResponse r = post("/v1/auth/register",
-                        json_object({{"email", unique_email("noname")},
-                                     {"password", "a long enough password"}}));
+  HttpResponse r = post("/v1/auth/register", json_object({{"email", unique_email("noname")},
+                                                          {"password", "a long enough password"}}));
   ASSERT_EQ(r.status, 201) << r.describe();
   auto doc = r.json();
   ASSERT_TRUE(doc.IsObject());
@@ -269,8 +267,9 @@ TEST(Register, DisplayNameIsOptional) {
 
 TEST(Register, DuplicateEmailInAnotherCaseIs409) {
   TestUser user = register_user("dup");
-  HttpResponse r = post("/v1/auth/register",
-                        json_object({{"email", upper(user.email)}, {"password", "another password"}}));
+  HttpResponse r =
+      post("/v1/auth/register",
+           json_object({{"email", upper(user.email)}, {"password", "another password"}}));
   EXPECT_TRUE(IsProblem(r, 409));
   // The original account still has its own password.
   EXPECT_NO_THROW(login(user));
@@ -309,9 +308,9 @@ TEST(Register, MissingFieldsAre400NamingThem) {
 
 TEST(Register, UnknownOrPrivilegedFieldIs400AndNothingIsCreated) {
   const std::string email = unique_email("role");
-  HttpResponse r = post("/v1/auth/register", json_object({{"email", email},
-                                                          {"password", "a long enough password"},
-                                                          {"role", "ADMIN"}}));
+  HttpResponse r = post(
+      "/v1/auth/register",
+      json_object({{"email", email}, {"password", "a long enough password"}, {"role", "ADMIN"}}));
   ASSERT_TRUE(IsProblem(r, 400));
   EXPECT_TRUE(HasField(error_fields(r), "role")) << r.describe();
   EXPECT_EQ(count_rows("SELECT COUNT(*) FROM users WHERE email = ?", email), 0)
@@ -334,8 +333,8 @@ TEST(Register, MalformedJsonIs400) {
 }
 
 TEST(Register, WrongFieldTypeIs400) {
-  HttpResponse r = post("/v1/auth/register",
-                        R"({"email": 42, "password": "a long enough password"})");
+  HttpResponse r =
+      post("/v1/auth/register", R"({"email": 42, "password": "a long enough password"})");
   ASSERT_TRUE(IsProblem(r, 400));
   EXPECT_TRUE(HasField(error_fields(r), "email")) << r.describe();
 }
@@ -389,20 +388,35 @@ struct ErrorCase {
 TEST(Errors, EveryErrorIsProblemJson) {
   const std::vector<ErrorCase> cases = {
       {"malformed json", "POST", "/v1/auth/login", "{", {}, 400},
-      {"empty json body", "POST", "/v1/auth/login", "", {{"Content-Type", "application/json"}},
+      {"empty json body",
+       "POST",
+       "/v1/auth/login",
+       "",
+       {{"Content-Type", "application/json"}},
        400},
       {"missing fields", "POST", "/v1/auth/login", "{}", {}, 400},
       {"wrong field type", "POST", "/v1/auth/logout", R"({"refresh_token": 5})", {}, 400},
-      {"unknown field", "POST", "/v1/auth/refresh", R"({"refresh_token":"x","user_id":1})", {},
+      {"unknown field",
+       "POST",
+       "/v1/auth/refresh",
+       R"({"refresh_token":"x","user_id":1})",
+       {},
        400},
-      {"wrong content type", "POST", "/v1/auth/login", "email=a", {{"Content-Type", "text/plain"}},
+      {"wrong content type",
+       "POST",
+       "/v1/auth/login",
+       "email=a",
+       {{"Content-Type", "text/plain"}},
        415},
       {"no token", "GET", "/v1/me", "", {}, 401},
       {"bad token", "GET", "/v1/me", "", {{"Authorization", "Bearer x.y.z"}}, 401},
-      {"unknown refresh token", "POST", "/v1/auth/refresh", R"({"refresh_token":"nope"})", {},
+      {"unknown refresh token", "POST", "/v1/auth/refresh", R"({"refresh_token":"nope"})", {}, 401},
+      {"wrong password",
+       "POST",
+       "/v1/auth/login",
+       R"({"email":"nobody-errors@example.com","password":"whatever-pw"})",
+       {},
        401},
-      {"wrong password", "POST", "/v1/auth/login",
-       R"({"email":"nobody-errors@example.com","password":"whatever-pw"})", {}, 401},
       {"unknown path", "GET", "/v1/does/not/exist", "", {}, 404},
       {"wrong method", "PUT", "/v1/auth/register", "{}", {}, 405},
       {"too large", "POST", "/v1/auth/login", std::string(70 * 1024, ' '), {}, 413},
@@ -435,7 +449,7 @@ TEST(Login, WrongPasswordAndUnknownEmailAreIndistinguishable401) {
   EXPECT_FALSE(w.HasMember("access_token"));
   // Passwords are case-sensitive.
   EXPECT_TRUE(IsProblem(post("/v1/auth/login", json_object({{"email", user.email},
-                                                             {"password", upper(user.password)}})),
+                                                            {"password", upper(user.password)}})),
                         401));
 }
 
@@ -444,8 +458,8 @@ TEST(Login, BurstFromOneClientIsRateLimited) {
   std::vector<int> statuses;
   HttpResponse limited;
   for (int i = 0; i < 8; ++i) {
-    HttpResponse r =
-        post("/v1/auth/login", json_object({{"email", user.email}, {"password", "wrong password"}}));
+    HttpResponse r = post("/v1/auth/login",
+                          json_object({{"email", user.email}, {"password", "wrong password"}}));
     statuses.push_back(r.status);
     ASSERT_TRUE(r.status == 401 || r.status == 429) << "attempt " << i << ": " << r.describe();
     if (r.status == 429 && limited.status == 0) limited = r;
@@ -504,9 +518,8 @@ TEST(AccessToken, ForgedTokensAreRejected) {
   }
   {
     SCOPED_TRACE("alg none, HMAC signature kept");
-    std::string token =
-        sign_hs256(R"({"alg":"none","typ":"JWT"})", claims_json(valid_claims(user.id)),
-                   cfg.jwt.secret);
+    std::string token = sign_hs256(R"({"alg":"none","typ":"JWT"})",
+                                   claims_json(valid_claims(user.id)), cfg.jwt.secret);
     EXPECT_TRUE(IsUnauthorized(me(token)));
   }
   {
@@ -576,8 +589,7 @@ TEST(AccessToken, ForgedTokensAreRejected) {
   {
     SCOPED_TRACE("alg HS512 claimed");
     EXPECT_TRUE(IsUnauthorized(me(sign_hs256(R"({"alg":"HS512","typ":"JWT"})",
-                                             claims_json(valid_claims(user.id)),
-                                             cfg.jwt.secret))));
+                                             claims_json(valid_claims(user.id)), cfg.jwt.secret))));
   }
 }
 
@@ -586,12 +598,11 @@ TEST(AccessToken, ForgedTokensAreRejected) {
 TEST(Storage, RefreshTokensAndPasswordsAreStoredHashed) {
   TestUser user = register_user("hashed");
   Tokens t = login(user);
-  EXPECT_EQ(count_rows("SELECT COUNT(*) FROM refresh_tokens WHERE token_hash = ?",
-                       t.refresh_token),
+  EXPECT_EQ(count_rows("SELECT COUNT(*) FROM refresh_tokens WHERE token_hash = ?", t.refresh_token),
             0)
       << "the plaintext refresh token must not be stored";
-  EXPECT_EQ(count_rows("SELECT COUNT(*) FROM refresh_tokens WHERE token_hash = ? AND user_id = "
-                       + std::to_string(user.id),
+  EXPECT_EQ(count_rows("SELECT COUNT(*) FROM refresh_tokens WHERE token_hash = ? AND user_id = " +
+                           std::to_string(user.id),
                        cinema::sha256_hex(t.refresh_token)),
             1)
       << "the refresh token's SHA-256 should be stored for its user";
@@ -637,9 +648,9 @@ TEST(RequestId, GeneratedPerRequestNeverTakenFromTheClient) {
 }
 
 TEST(RequestId, ReachesTheFunctionAndTheAuditLog) {
-  HttpResponse r = post("/v1/auth/register",
-                        json_object({{"email", unique_email("audit")},
-                                     {"password", "a long enough password"}}));
+  HttpResponse r =
+      post("/v1/auth/register",
+           json_object({{"email", unique_email("audit")}, {"password", "a long enough password"}}));
   ASSERT_EQ(r.status, 201) << r.describe();
   const std::string rid = r.header("x-request-id");
   ASSERT_FALSE(rid.empty());

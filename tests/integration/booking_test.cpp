@@ -5,6 +5,9 @@
 // seat map with ETags, the outbox and audit rows, and the behaviour while
 // RabbitMQ is down and while MariaDB restarts. Timing-dependent steps poll
 // with bounds; nothing asserts on wall-clock speed.
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -17,13 +20,10 @@
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-#include <rapidjson/document.h>
-
 #include "fixtures.h"
-#include "worker_run.h"
 #include "http_client.h"
 #include "stack_env.h"
+#include "worker_run.h"
 
 namespace itest {
 namespace {
@@ -36,7 +36,9 @@ constexpr int64_t kMissingId = 900000000002;
 std::string show_url(int64_t show_id, const std::string& tail = "") {
   return "/v1/shows/" + std::to_string(show_id) + tail;
 }
-std::string reservation_url(int64_t id) { return "/v1/reservations/" + std::to_string(id); }
+std::string reservation_url(int64_t id) {
+  return "/v1/reservations/" + std::to_string(id);
+}
 std::string owner_reservation_url(int64_t id) {
   return "/v1/owner/reservations/" + std::to_string(id);
 }
@@ -64,10 +66,12 @@ int64_t holds_of_show(int64_t show_id) {
 // Outbox rows of `type` whose payload's data.<member> equals `id`.
 int64_t outbox_rows(const std::string& type, const std::string& member, int64_t id,
                     bool unpublished_only = false) {
-  return sql_int("SELECT COUNT(*) FROM outbox WHERE event_type = ? AND "
-                 "CAST(JSON_VALUE(payload, '$.data." + member + "') AS SIGNED) = ?" +
-                     (unpublished_only ? std::string(" AND published_at IS NULL") : ""),
-                 type, id);
+  return sql_int(
+      "SELECT COUNT(*) FROM outbox WHERE event_type = ? AND "
+      "CAST(JSON_VALUE(payload, '$.data." +
+          member + "') AS SIGNED) = ?" +
+          (unpublished_only ? std::string(" AND published_at IS NULL") : ""),
+      type, id);
 }
 
 // Registers and logs in `n` customers, a few at a time.
@@ -164,7 +168,8 @@ TEST(Booking, FiftyClientsRacingForTenSeatsNeverDoubleHold) {
   for (int i = 0; i < kClients; ++i) {
     threads.emplace_back([&, i] {
       gate.wait();
-      results[static_cast<size_t>(i)] = hold_seats(clients[static_cast<size_t>(i)], v.show_id, wants[static_cast<size_t>(i)]);
+      results[static_cast<size_t>(i)] =
+          hold_seats(clients[static_cast<size_t>(i)], v.show_id, wants[static_cast<size_t>(i)]);
     });
   }
   gate.open();
@@ -189,8 +194,8 @@ TEST(Booking, FiftyClientsRacingForTenSeatsNeverDoubleHold) {
       EXPECT_TRUE(IsProblem(r, 409)) << "client " << i;
       std::vector<int64_t> unavailable = json_ids(r, "unavailable_seat_ids");
       EXPECT_FALSE(unavailable.empty()) << r.describe();
-      EXPECT_TRUE(subset_of(unavailable, want)) << "client " << i << " wanted " << join(want)
-                                                << ": " << r.describe();
+      EXPECT_TRUE(subset_of(unavailable, want))
+          << "client " << i << " wanted " << join(want) << ": " << r.describe();
     }
   }
   ASSERT_FALSE(wins.empty()) << "nobody got a seat";
@@ -199,9 +204,10 @@ TEST(Booking, FiftyClientsRacingForTenSeatsNeverDoubleHold) {
 
   // Is any successful hold already past its expiry? Then a seat may legally
   // have passed on to a later hold, and only the time-aware check applies.
-  const bool none_expired =
-      sql_int("SELECT COUNT(*) FROM holds WHERE show_id = ? AND expires_at <= NOW(3) + INTERVAL 1 SECOND",
-              v.show_id) == 0;
+  const bool none_expired = sql_int(
+                                "SELECT COUNT(*) FROM holds WHERE show_id = ? AND expires_at <= "
+                                "NOW(3) + INTERVAL 1 SECOND",
+                                v.show_id) == 0;
 
   std::string win_ids;
   for (const auto& w : wins) win_ids += (win_ids.empty() ? "" : ",") + std::to_string(w.hold_id);
@@ -211,12 +217,14 @@ TEST(Booking, FiftyClientsRacingForTenSeatsNeverDoubleHold) {
                     v.show_id),
             static_cast<int64_t>(wins.size()));
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats WHERE show_id = ? AND hold_id IS NOT NULL "
-                    "AND hold_id NOT IN (" + win_ids + ")",
+                    "AND hold_id NOT IN (" +
+                        win_ids + ")",
                     v.show_id),
             0)
       << "a seat points at a hold nobody was told about";
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats WHERE show_id = ? AND status <> 'FREE' AND "
-                    "seat_id NOT IN (" + join(contested) + ")",
+                    "seat_id NOT IN (" +
+                        join(contested) + ")",
                     v.show_id),
             0)
       << "a seat nobody asked for changed state";
@@ -251,8 +259,10 @@ TEST(Booking, FiftyClientsRacingForTenSeatsNeverDoubleHold) {
     for (const auto& [seat, holds] : holders) {
       if (holds.size() < 2) continue;
       auto rows = sql_rows(
-          "SELECT ROUND(UNIX_TIMESTAMP(created_at) * 1000), ROUND(UNIX_TIMESTAMP(expires_at) * 1000) "
-          "FROM holds WHERE id IN (" + join(holds) + ") ORDER BY created_at");
+          "SELECT ROUND(UNIX_TIMESTAMP(created_at) * 1000), ROUND(UNIX_TIMESTAMP(expires_at) * "
+          "1000) "
+          "FROM holds WHERE id IN (" +
+          join(holds) + ") ORDER BY created_at");
       for (size_t k = 1; k < rows.size(); ++k) {
         int64_t prev_expiry = std::stoll(rows[k - 1][1].value_or("0"));
         int64_t created = std::stoll(rows[k][0].value_or("0"));
@@ -276,8 +286,9 @@ TEST(Booking, HoldRejectsBadRequestsAndLeavesNoTrace) {
   const int64_t holds_before = holds_of_show(v.show_id);
 
   // A seat of another hall's show, alone and next to a valid seat.
-  for (const auto& seats : {std::vector<int64_t>{foreign[0]}, std::vector<int64_t>{ids[0], foreign[1]},
-                            std::vector<int64_t>{kMissingId}}) {
+  for (const auto& seats :
+       {std::vector<int64_t>{foreign[0]}, std::vector<int64_t>{ids[0], foreign[1]},
+        std::vector<int64_t>{kMissingId}}) {
     HttpResponse r = hold_seats(c, v.show_id, seats);
     EXPECT_TRUE(r.status >= 400 && r.status < 500 && IsProblem(r, r.status))
         << "seats " << join(seats) << ": " << r.describe();
@@ -289,11 +300,13 @@ TEST(Booking, HoldRejectsBadRequestsAndLeavesNoTrace) {
     std::string body;
   };
   for (const Bad& b : std::vector<Bad>{
-           {"duplicate seat ids", JsonObj().raw("seat_ids", ids_json({ids[0], ids[1], ids[0]})).str()},
+           {"duplicate seat ids",
+            JsonObj().raw("seat_ids", ids_json({ids[0], ids[1], ids[0]})).str()},
            {"11 seats", JsonObj().raw("seat_ids", ids_json(eleven)).str()},
            {"no seats", JsonObj().raw("seat_ids", "[]").str()},
            {"seat ids as strings", JsonObj().raw("seat_ids", "[\"1\"]").str()},
-           {"seat_ids and count", JsonObj().raw("seat_ids", ids_json({ids[0]})).i("count", 1).str()},
+           {"seat_ids and count",
+            JsonObj().raw("seat_ids", ids_json({ids[0]})).i("count", 1).str()},
            {"count 0", JsonObj().i("count", 0).str()},
            {"count 11", JsonObj().i("count", 11).str()},
            {"unknown field", JsonObj().raw("seat_ids", ids_json({ids[0]})).i("user_id", 1).str()},
@@ -305,15 +318,18 @@ TEST(Booking, HoldRejectsBadRequestsAndLeavesNoTrace) {
   start_show_now(started);
   EXPECT_TRUE(IsProblem(hold_seats(c, started, {ids[0]}), 409)) << "show already started";
   EXPECT_TRUE(IsProblem(hold_best(c, started, 2, true), 409)) << "best available, show started";
-  EXPECT_TRUE(IsProblem(post(show_url(v.show_id, "/hold"), JsonObj().raw("seat_ids", ids_json({ids[0]})).str()), 401))
+  EXPECT_TRUE(IsProblem(
+      post(show_url(v.show_id, "/hold"), JsonObj().raw("seat_ids", ids_json({ids[0]})).str()), 401))
       << "anonymous";
-  EXPECT_TRUE(IsProblem(hold_seats(v.owner, v.show_id, {ids[0]}), 403)) << "an owner is not a customer";
+  EXPECT_TRUE(IsProblem(hold_seats(v.owner, v.show_id, {ids[0]}), 403))
+      << "an owner is not a customer";
 
   EXPECT_EQ(holds_of_show(v.show_id), holds_before) << "a refused hold left a hold row";
   EXPECT_EQ(holds_of_show(started), 0);
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats WHERE show_id IN (?, ?, ?) AND status <> 'FREE'",
-                    v.show_id, started, elsewhere.show_id),
-            0);
+  EXPECT_EQ(
+      sql_int("SELECT COUNT(*) FROM show_seats WHERE show_id IN (?, ?, ?) AND status <> 'FREE'",
+              v.show_id, started, elsewhere.show_id),
+      0);
   SeatMap m = seat_map(v.show_id);
   ASSERT_TRUE(m.ok()) << m.response.describe();
   for (const Seat& s : m.seats) EXPECT_EQ(s.status, "FREE") << "seat " << s.id;
@@ -334,7 +350,8 @@ TEST(Booking, BestAvailableTogetherPicksAdjacentSeatsInOneRow) {
   // Take the middle of the rows the picker likes best, so it has to look elsewhere.
   std::vector<int64_t> blocked;
   for (const Seat& s : before.seats) {
-    if ((s.grid_row == 3 || s.grid_row == 4) && s.grid_col >= 3 && s.grid_col <= 6) blocked.push_back(s.id);
+    if ((s.grid_row == 3 || s.grid_row == 4) && s.grid_col >= 3 && s.grid_col <= 6)
+      blocked.push_back(s.id);
   }
   ASSERT_EQ(blocked.size(), 8u);
   HttpResponse block = hold_seats(blocker, v.show_id, blocked);
@@ -353,16 +370,18 @@ TEST(Booking, BestAvailableTogetherPicksAdjacentSeatsInOneRow) {
     ASSERT_NE(s, nullptr) << "seat " << id << " is not in the show";
     seats.push_back(s);
   }
-  std::sort(seats.begin(), seats.end(), [](const Seat* x, const Seat* y) { return x->grid_col < y->grid_col; });
+  std::sort(seats.begin(), seats.end(),
+            [](const Seat* x, const Seat* y) { return x->grid_col < y->grid_col; });
   EXPECT_EQ(seats[0]->grid_row, seats[1]->grid_row);
   EXPECT_EQ(seats[1]->grid_row, seats[2]->grid_row);
   EXPECT_EQ(seats[1]->grid_col, seats[0]->grid_col + 1);
   EXPECT_EQ(seats[2]->grid_col, seats[1]->grid_col + 1);
 
   // Unless the blocker's hold had already expired, the picker avoided it.
-  bool block_live = sql_int("SELECT COUNT(*) FROM holds b, holds n WHERE b.id = ? AND n.id = ? AND "
-                            "b.expires_at > n.created_at",
-                            block_hold, json_int(r, "hold_id").value_or(0)) == 1;
+  bool block_live = sql_int(
+                        "SELECT COUNT(*) FROM holds b, holds n WHERE b.id = ? AND n.id = ? AND "
+                        "b.expires_at > n.created_at",
+                        block_hold, json_int(r, "hold_id").value_or(0)) == 1;
   if (block_live) {
     for (int64_t id : got) {
       EXPECT_EQ(std::count(blocked.begin(), blocked.end(), id), 0) << "picked a held seat " << id;
@@ -377,9 +396,10 @@ TEST(Booking, BestAvailableTogetherPicksAdjacentSeatsInOneRow) {
   ASSERT_EQ(s.status, 201) << s.describe();
   std::vector<int64_t> scattered = json_ids(s, "seat_ids");
   EXPECT_EQ(std::set<int64_t>(scattered.begin(), scattered.end()).size(), 4u);
-  bool got_live = sql_int("SELECT COUNT(*) FROM holds b, holds n WHERE b.id = ? AND n.id = ? AND "
-                          "b.expires_at > n.created_at",
-                          json_int(r, "hold_id").value_or(0), json_int(s, "hold_id").value_or(0)) == 1;
+  bool got_live = sql_int(
+                      "SELECT COUNT(*) FROM holds b, holds n WHERE b.id = ? AND n.id = ? AND "
+                      "b.expires_at > n.created_at",
+                      json_int(r, "hold_id").value_or(0), json_int(s, "hold_id").value_or(0)) == 1;
   if (got_live) {
     for (int64_t id : scattered) EXPECT_EQ(std::count(got.begin(), got.end(), id), 0);
   }
@@ -399,22 +419,26 @@ TEST(Booking, ExpiredHoldFreesTheSeatAndCannotBeConfirmed) {
   EXPECT_FALSE(json_string(held, "expires_at").empty()) << held.describe();
 
   std::string status;
-  ASSERT_TRUE(wait_until(milliseconds(15000), [&] {
-    status = seat_map(v.show_id).status_of(seat);
-    return status == "FREE";
-  })) << "the held seat did not show FREE within 15 s (TTL 3 s); last status " << status;
+  ASSERT_TRUE(wait_until(milliseconds(15000),
+                         [&] {
+                           status = seat_map(v.show_id).status_of(seat);
+                           return status == "FREE";
+                         }))
+      << "the held seat did not show FREE within 15 s (TTL 3 s); last status " << status;
 
   HttpResponse taken = hold_seats(b, v.show_id, {seat});
-  ASSERT_EQ(taken.status, 201) << "a seat of an expired hold must be holdable: " << taken.describe();
+  ASSERT_EQ(taken.status, 201) << "a seat of an expired hold must be holdable: "
+                               << taken.describe();
   const int64_t hold_b = json_int(taken, "hold_id").value_or(0);
 
   HttpResponse late = confirm(a, v.show_id, hold_a);
   EXPECT_TRUE(IsProblem(late, 410)) << "confirming an expired hold";
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservations WHERE hold_id = ?", hold_a), 0);
   // B's hold is untouched by A's failed confirm.
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats WHERE show_id = ? AND seat_id = ? AND hold_id = ?",
-                    v.show_id, seat, hold_b),
-            1);
+  EXPECT_EQ(
+      sql_int("SELECT COUNT(*) FROM show_seats WHERE show_id = ? AND seat_id = ? AND hold_id = ?",
+              v.show_id, seat, hold_b),
+      1);
   HttpResponse ok = confirm(b, v.show_id, hold_b);
   EXPECT_EQ(ok.status, 201) << ok.describe();
   EXPECT_EQ(seat_map(v.show_id).status_of(seat), "RESERVED");
@@ -465,9 +489,9 @@ TEST(Booking, ReplacingAHoldReleasesExactlyTheSeatsItStillHad) {
   ASSERT_EQ(third.status, 201) << third.describe();
   const int64_t hold3 = json_int(third, "hold_id").value_or(0);
   EXPECT_EQ(released_seats(hold2), std::vector<int64_t>{ids[2]});
-  ASSERT_TRUE(wait_until(milliseconds(15000), [&] {
-    return seat_map(v.show_id).status_of(ids[3]) == "FREE";
-  })) << "hold " << hold3 << " did not expire within 15 s (TTL 3 s)";
+  ASSERT_TRUE(wait_until(milliseconds(15000),
+                         [&] { return seat_map(v.show_id).status_of(ids[3]) == "FREE"; }))
+      << "hold " << hold3 << " did not expire within 15 s (TTL 3 s)";
   HttpResponse taken = hold_seats(b, v.show_id, {ids[3]});
   ASSERT_EQ(taken.status, 201) << taken.describe();
   const int64_t hold_b = json_int(taken, "hold_id").value_or(0);
@@ -492,8 +516,8 @@ TEST(Booking, ConcurrentHoldsOfOneCustomerLeaveExactlyOneActiveHold) {
   std::vector<std::thread> tabs;
   for (int t = 0; t < kTabs; ++t) {
     tabs.emplace_back([&, t] {
-      HttpResponse r = hold_seats(a, v.show_id, {ids[static_cast<size_t>(2 * t)],
-                                                 ids[static_cast<size_t>(2 * t + 1)]});
+      HttpResponse r = hold_seats(
+          a, v.show_id, {ids[static_cast<size_t>(2 * t)], ids[static_cast<size_t>(2 * t + 1)]});
       status[static_cast<size_t>(t)] = r.status;
     });
   }
@@ -504,9 +528,10 @@ TEST(Booking, ConcurrentHoldsOfOneCustomerLeaveExactlyOneActiveHold) {
     if (s == 201) ++placed;
   }
   EXPECT_GE(placed, 1);
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE'",
-                    v.show_id, a.id()),
-            1);
+  EXPECT_EQ(
+      sql_int("SELECT COUNT(*) FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE'",
+              v.show_id, a.id()),
+      1);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats ss JOIN holds h ON h.id = ss.hold_id "
                     "WHERE ss.show_id = ? AND ss.status = 'HELD' AND h.status <> 'ACTIVE'",
                     v.show_id),
@@ -553,15 +578,18 @@ TEST(Booking, ConfirmCreatesOneReservationAndIsIdempotent) {
 
   HttpResponse again = confirm(c, v.show_id, hold_id, key);
   EXPECT_TRUE(again.status == 200 || again.status == 201) << again.describe();
-  EXPECT_EQ(json_int(again, "reservation_id").value_or(-1), reservation) << "replay with the same key";
+  EXPECT_EQ(json_int(again, "reservation_id").value_or(-1), reservation)
+      << "replay with the same key";
   HttpResponse no_key = confirm(c, v.show_id, hold_id);
   EXPECT_EQ(no_key.status, 200) << no_key.describe();
   EXPECT_EQ(json_int(no_key, "reservation_id").value_or(-1), reservation);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservations WHERE hold_id = ?", hold_id), 1);
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservation_seats WHERE reservation_id = ? AND active = 1",
-                    reservation),
-            2);
-  EXPECT_EQ(sql_int("SELECT total_cents FROM reservations WHERE id = ?", reservation), expected_total);
+  EXPECT_EQ(
+      sql_int("SELECT COUNT(*) FROM reservation_seats WHERE reservation_id = ? AND active = 1",
+              reservation),
+      2);
+  EXPECT_EQ(sql_int("SELECT total_cents FROM reservations WHERE id = ?", reservation),
+            expected_total);
 
   // The same key for a different request is refused, and books nothing.
   HttpResponse h2 = hold_seats(c, v.show_id, {standard[1]});
@@ -602,10 +630,12 @@ TEST(Booking, DeclinedPaymentKeepsTheHoldForALaterConfirm) {
   EXPECT_TRUE(IsProblem(declined, 402)) << "payment_token tok_decline";
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservations WHERE hold_id = ?", hold_id), 0);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM holds WHERE id = ? AND status = 'ACTIVE'", hold_id), 1);
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats WHERE hold_id = ? AND status = 'HELD'", hold_id), 1);
+  EXPECT_EQ(
+      sql_int("SELECT COUNT(*) FROM show_seats WHERE hold_id = ? AND status = 'HELD'", hold_id), 1);
 
   HttpResponse paid = confirm(c, v.show_id, hold_id, "", "tok_visa");
-  ASSERT_EQ(paid.status, 201) << "the hold must still work after a declined payment: " << paid.describe();
+  ASSERT_EQ(paid.status, 201) << "the hold must still work after a declined payment: "
+                              << paid.describe();
   EXPECT_EQ(json_string(paid, "status"), "CONFIRMED");
   EXPECT_EQ(seat_map(v.show_id).status_of(seat), "RESERVED");
 }
@@ -616,7 +646,8 @@ TEST(Booking, ReleaseFreesSeatsAndOnlyForTheHolder) {
   Venue v = make_venue(2, 3);
   Actor a = new_customer("release-a");
   Actor b = new_customer("release-b");
-  const std::vector<int64_t> seats = {hall_seat_ids(v.hall_id).at(0), hall_seat_ids(v.hall_id).at(1)};
+  const std::vector<int64_t> seats = {hall_seat_ids(v.hall_id).at(0),
+                                      hall_seat_ids(v.hall_id).at(1)};
   HttpResponse h = hold_seats(a, v.show_id, seats);
   ASSERT_EQ(h.status, 201) << h.describe();
   const int64_t hold_id = json_int(h, "hold_id").value_or(0);
@@ -624,7 +655,8 @@ TEST(Booking, ReleaseFreesSeatsAndOnlyForTheHolder) {
 
   EXPECT_TRUE(IsProblem(release_hold(b, v.show_id, hold_id), 404)) << "another user's hold";
   EXPECT_TRUE(IsProblem(release_hold(a, kMissingId, hold_id), 404)) << "hold under another show id";
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats WHERE hold_id = ? AND status = 'HELD'", hold_id), 2)
+  EXPECT_EQ(
+      sql_int("SELECT COUNT(*) FROM show_seats WHERE hold_id = ? AND status = 'HELD'", hold_id), 2)
       << "a refused release freed seats";
 
   HttpResponse released = release_hold(a, v.show_id, hold_id);
@@ -675,14 +707,17 @@ TEST(Booking, ReservationsVisibilityCancellationAndOwnerOverride) {
   // Cancel: strangers and other owners cannot, the customer can, once.
   EXPECT_TRUE(IsProblem(del(reservation_url(r1), "", stranger.auth()), 404));
   EXPECT_TRUE(IsProblem(del(reservation_url(r1), "", other_owner.auth()), 404));
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservations WHERE id = ? AND status = 'CONFIRMED'", r1), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservations WHERE id = ? AND status = 'CONFIRMED'", r1),
+            1);
   HttpResponse cancelled = del(reservation_url(r1), "", c.auth());
   ASSERT_EQ(cancelled.status, 200) << cancelled.describe();
   EXPECT_EQ(json_string(cancelled, "status"), "CANCELLED");
   SeatMap m = seat_map(v.show_id);
   EXPECT_EQ(m.status_of(ids[0]), "FREE");
   EXPECT_EQ(m.status_of(ids[1]), "FREE");
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservation_seats WHERE reservation_id = ? AND active = 1", r1), 0);
+  EXPECT_EQ(
+      sql_int("SELECT COUNT(*) FROM reservation_seats WHERE reservation_id = ? AND active = 1", r1),
+      0);
   EXPECT_TRUE(IsProblem(del(reservation_url(r1), "", c.auth()), 409)) << "cancelling twice";
   // The freed seats can be booked again (the unique active key was released).
   EXPECT_NO_THROW(book(stranger, v.show_id, {ids[0]}));
@@ -690,7 +725,8 @@ TEST(Booking, ReservationsVisibilityCancellationAndOwnerOverride) {
   // Owner override.
   const int64_t r2 = book(c, v.show_id, {ids[2]});
   EXPECT_TRUE(IsProblem(del(owner_reservation_url(r2), "", other_owner.auth()), 404));
-  EXPECT_TRUE(IsProblem(del(owner_reservation_url(r2), "", c.auth()), 403)) << "customer on the owner route";
+  EXPECT_TRUE(IsProblem(del(owner_reservation_url(r2), "", c.auth()), 403))
+      << "customer on the owner route";
   HttpResponse overridden = del(owner_reservation_url(r2), "", v.owner.auth());
   ASSERT_EQ(overridden.status, 200) << overridden.describe();
   EXPECT_EQ(json_string(overridden, "status"), "CANCELLED");
@@ -702,7 +738,8 @@ TEST(Booking, ReservationsVisibilityCancellationAndOwnerOverride) {
   const int64_t r3 = book(c, show2, {ids[3]});
   start_show_now(show2);
   EXPECT_TRUE(IsProblem(del(reservation_url(r3), "", c.auth()), 409)) << "cancel after the start";
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservations WHERE id = ? AND status = 'CONFIRMED'", r3), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservations WHERE id = ? AND status = 'CONFIRMED'", r3),
+            1);
   EXPECT_EQ(seat_map(show2).status_of(ids[3]), "RESERVED");
 }
 
@@ -727,7 +764,8 @@ TEST(Booking, SeatMapReflectsEveryChangeAtOnceAndHonoursETags) {
   ASSERT_EQ(h.status, 201) << h.describe();
   const int64_t hold_id = json_int(h, "hold_id").value_or(0);
   SeatMap m1 = seat_map(v.show_id, {{"If-None-Match", e0}});
-  ASSERT_EQ(m1.response.status, 200) << "the old ETag matched after a hold: " << m1.response.describe();
+  ASSERT_EQ(m1.response.status, 200)
+      << "the old ETag matched after a hold: " << m1.response.describe();
   EXPECT_EQ(m1.status_of(seat), "HELD");
   const std::string e1 = m1.etag();
   EXPECT_NE(e1, e0);
@@ -773,7 +811,8 @@ TEST(Booking, HoldConfirmCancelAndReleaseWriteOutboxAndAuditRows) {
   const int64_t hold_id = json_int(h, "hold_id").value_or(0);
   EXPECT_EQ(outbox_rows("seat.held", "hold_id", hold_id), 1) << "seat.held for hold " << hold_id;
   EXPECT_EQ(feed_count("seat.held", "hold_id", hold_id, c.id()), 1) << "audit of hold " << hold_id;
-  EXPECT_EQ(audit_count("hold", hold_id), 0) << "one row per fact: no audit_log row besides the event";
+  EXPECT_EQ(audit_count("hold", hold_id), 0)
+      << "one row per fact: no audit_log row besides the event";
 
   HttpResponse c1 = confirm(c, v.show_id, hold_id);
   ASSERT_EQ(c1.status, 201) << c1.describe();
@@ -824,9 +863,9 @@ TEST(Booking, RequestPathsPublishNothingTheRelayPublishesEverything) {
   int64_t reservation = json_int(c, "reservation_id").value_or(0);
   // Later requests of other customers do not mark them either.
   for (int i = 1; i < 4; ++i) {
-    EXPECT_EQ(hold_seats(new_customer("outbox-other"), v.show_id, {ids[static_cast<size_t>(i)]})
-                  .status,
-              201);
+    EXPECT_EQ(
+        hold_seats(new_customer("outbox-other"), v.show_id, {ids[static_cast<size_t>(i)]}).status,
+        201);
   }
   EXPECT_EQ(outbox_rows("seat.held", "hold_id", hold, /*unpublished_only=*/true), 1);
   EXPECT_EQ(outbox_rows("booking.confirmed", "reservation_id", reservation, true), 1);
@@ -847,10 +886,13 @@ TEST(Booking, RabbitMqDownHoldsAndConfirmsStillSucceedAndStayUnpublished) {
   // The control: with RabbitMQ up, the relay (run as cron would) publishes.
   int64_t warm = 0;
   ASSERT_NO_THROW(warm = book(new_customer("amqp-warm"), v.show_id, {ids[7]}));
-  EXPECT_TRUE(wait_until(milliseconds(15000), [&] {
-    run_worker();
-    return outbox_rows("booking.confirmed", "reservation_id", warm, /*unpublished_only=*/true) == 0;
-  })) << "with RabbitMQ up, booking.confirmed of reservation " << warm << " was not published";
+  EXPECT_TRUE(wait_until(milliseconds(15000),
+                         [&] {
+                           run_worker();
+                           return outbox_rows("booking.confirmed", "reservation_id", warm,
+                                              /*unpublished_only=*/true) == 0;
+                         }))
+      << "with RabbitMQ up, booking.confirmed of reservation " << warm << " was not published";
 
   ServiceStop stop("rabbitmq");
   ASSERT_TRUE(stop.stopped()) << "svc-stop rabbitmq failed with exit code " << stop.stop_rc();
@@ -878,7 +920,8 @@ TEST(Booking, RabbitMqDownHoldsAndConfirmsStillSucceedAndStayUnpublished) {
   for (int64_t r : reservations) {
     EXPECT_EQ(outbox_rows("booking.confirmed", "reservation_id", r), 1) << "reservation " << r;
     EXPECT_EQ(outbox_rows("booking.confirmed", "reservation_id", r, true), 1)
-        << "booking.confirmed of reservation " << r << " is marked published although RabbitMQ was down";
+        << "booking.confirmed of reservation " << r
+        << " is marked published although RabbitMQ was down";
   }
   EXPECT_EQ(stop.restore(), 0) << "svc-start rabbitmq failed";
 }
@@ -978,19 +1021,23 @@ TEST(Booking, MariaDbRestartGives503AndLeavesNoHalfWrittenState) {
                     v.show_id),
             0)
       << "a HELD seat whose hold row does not exist";
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM holds h WHERE h.show_id = ? AND NOT EXISTS (SELECT 1 FROM "
-                    "outbox o WHERE o.event_type = 'seat.held' AND "
-                    "CAST(JSON_VALUE(o.payload, '$.data.hold_id') AS SIGNED) = h.id)",
-                    v.show_id),
-            0)
+  EXPECT_EQ(
+      sql_int("SELECT COUNT(*) FROM holds h WHERE h.show_id = ? AND NOT EXISTS (SELECT 1 FROM "
+              "outbox o WHERE o.event_type = 'seat.held' AND "
+              "CAST(JSON_VALUE(o.payload, '$.data.hold_id') AS SIGNED) = h.id)",
+              v.show_id),
+      0)
       << "a hold without its seat.held outbox row";
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM holds h WHERE h.show_id = ? AND NOT EXISTS (SELECT 1 FROM "
-                    "outbox o WHERE o.event_type = 'seat.held' AND o.actor_id = h.user_id AND "
-                    "CAST(JSON_VALUE(o.payload, '$.data.hold_id') AS SIGNED) = h.id)",
-                    v.show_id),
-            0)
+  EXPECT_EQ(
+      sql_int("SELECT COUNT(*) FROM holds h WHERE h.show_id = ? AND NOT EXISTS (SELECT 1 FROM "
+              "outbox o WHERE o.event_type = 'seat.held' AND o.actor_id = h.user_id AND "
+              "CAST(JSON_VALUE(o.payload, '$.data.hold_id') AS SIGNED) = h.id)",
+              v.show_id),
+      0)
       << "a hold whose seat.held event does not name its customer (its audit record)";
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats WHERE show_id = ? AND status = 'RESERVED'", v.show_id), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM show_seats WHERE show_id = ? AND status = 'RESERVED'",
+                    v.show_id),
+            0);
   EXPECT_TRUE(wait_healthy(seconds(60)));
 }
 

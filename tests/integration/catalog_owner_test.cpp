@@ -4,6 +4,8 @@
 // conflicts that protect shows and bookings, admin role management, keyset
 // search pagination under concurrent inserts, and catalogue cache
 // invalidation/ETags. Every test builds its own cinemas with unique names.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -11,8 +13,6 @@
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "cinema/jwt.h"
 #include "fixtures.h"
@@ -43,7 +43,9 @@ struct Call {
   std::string body;
 };
 
-std::string describe(const Call& c) { return c.method + " " + c.path + " " + c.body; }
+std::string describe(const Call& c) {
+  return c.method + " " + c.path + " " + c.body;
+}
 
 // Valid bodies for every owner write on the venue's objects, so that only
 // authorisation can refuse them.
@@ -56,7 +58,12 @@ std::vector<Call> owner_writes(const Venue& v, int64_t seat_id) {
       {"PATCH", path("/v1/cinemas/", v.cinema_id), JsonObj().s("name", "Taken").str()},
       {"DELETE", path("/v1/cinemas/", v.cinema_id), ""},
       {"POST", "/v1/halls",
-       JsonObj().i("cinema_id", v.cinema_id).s("name", "H " + unique_token()).i("rows", 2).i("cols", 2).str()},
+       JsonObj()
+           .i("cinema_id", v.cinema_id)
+           .s("name", "H " + unique_token())
+           .i("rows", 2)
+           .i("cols", 2)
+           .str()},
       {"PUT", path("/v1/halls/", v.hall_id),
        JsonObj().s("name", "Taken").i("rows", 2).i("cols", 2).str()},
       {"PATCH", path("/v1/halls/", v.hall_id), JsonObj().s("name", "Taken").str()},
@@ -81,7 +88,8 @@ std::vector<Call> owner_writes(const Venue& v, int64_t seat_id) {
       {"PATCH", path("/v1/seats/", seat_id), JsonObj().s("seat_type", "VIP").str()},
       {"DELETE", path("/v1/seats/", seat_id), ""},
       {"POST", "/v1/shows", show_body(v.hall_id, "Taken", start, start + 3600)},
-      {"PUT", path("/v1/shows/", v.show_id), [&] {
+      {"PUT", path("/v1/shows/", v.show_id),
+       [&] {
          JsonObj o;
          o.s("title", "Taken")
              .s("starts_at", rfc3339(start))
@@ -117,7 +125,8 @@ std::string venue_state(const Venue& v) {
   for (const auto& row : sql_rows(
            "SELECT c.name, h.name, h.rows_count, h.cols_count, sh.title, sh.base_price_cents, "
            "(SELECT COUNT(*) FROM seats se WHERE se.hall_id = h.id), "
-           "(SELECT GROUP_CONCAT(se.seat_type ORDER BY se.id) FROM seats se WHERE se.hall_id = h.id) "
+           "(SELECT GROUP_CONCAT(se.seat_type ORDER BY se.id) FROM seats se WHERE se.hall_id = "
+           "h.id) "
            "FROM cinemas c JOIN halls h ON h.cinema_id = c.id JOIN shows sh ON sh.hall_id = h.id "
            "WHERE c.id = ? AND h.id = ? AND sh.id = ?",
            v.cinema_id, v.hall_id, v.show_id)) {
@@ -155,9 +164,8 @@ TEST(CatalogOwner, OwnerCannotWriteAnotherOwnersObjects) {
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM shows WHERE hall_id = ?", a.hall_id), 1);
 
   // Control: the rightful owner may make the same change.
-  HttpResponse own =
-      patch(path("/v1/cinemas/", a.cinema_id), JsonObj().s("name", "Renamed by A").str(),
-            a.owner.auth());
+  HttpResponse own = patch(path("/v1/cinemas/", a.cinema_id),
+                           JsonObj().s("name", "Renamed by A").str(), a.owner.auth());
   EXPECT_EQ(own.status, 200) << own.describe();
   EXPECT_EQ(json_string(own, "name"), "Renamed by A");
 }
@@ -261,38 +269,39 @@ TEST(CatalogOwner, ShowValidationAndOverlap) {
     int64_t starts;
     int64_t ends;
   };
-  for (const Case& c : {Case{"overlapping the end", t0 + h, t0 + 3 * h},
-                        Case{"overlapping the start", t0 - h, t0 + h},
-                        Case{"inside", t0 + 15 * 60, t0 + 45 * 60},
-                        Case{"around", t0 - h, t0 + 3 * h},
-                        Case{"identical", t0, t0 + 2 * h}}) {
+  for (const Case& c :
+       {Case{"overlapping the end", t0 + h, t0 + 3 * h},
+        Case{"overlapping the start", t0 - h, t0 + h}, Case{"inside", t0 + 15 * 60, t0 + 45 * 60},
+        Case{"around", t0 - h, t0 + 3 * h}, Case{"identical", t0, t0 + 2 * h}}) {
     HttpResponse r = post("/v1/shows", show_body(hall, "Clash", c.starts, c.ends), owner.auth());
     EXPECT_TRUE(IsProblem(r, 409)) << c.what;
   }
   // Back to back is not an overlap.
-  HttpResponse next = post("/v1/shows", show_body(hall, "Next", t0 + 2 * h, t0 + 4 * h), owner.auth());
+  HttpResponse next =
+      post("/v1/shows", show_body(hall, "Next", t0 + 2 * h, t0 + 4 * h), owner.auth());
   ASSERT_EQ(next.status, 201) << next.describe();
   int64_t second = json_int(next, "id").value_or(0);
   // Moving the second show onto the first is refused too.
-  HttpResponse moved = patch(path("/v1/shows/", second),
-                             JsonObj().s("starts_at", rfc3339(t0 + h)).s("ends_at", rfc3339(t0 + 3 * h)).str(),
-                             owner.auth());
+  HttpResponse moved =
+      patch(path("/v1/shows/", second),
+            JsonObj().s("starts_at", rfc3339(t0 + h)).s("ends_at", rfc3339(t0 + 3 * h)).str(),
+            owner.auth());
   EXPECT_TRUE(IsProblem(moved, 409)) << "PATCH onto another show";
   // The same slot in another hall is fine.
   int64_t other_hall = create_hall(owner, cinema, 2, 2);
-  EXPECT_EQ(post("/v1/shows", show_body(other_hall, "Elsewhere", t0, t0 + 2 * h), owner.auth()).status,
-            201);
+  EXPECT_EQ(
+      post("/v1/shows", show_body(other_hall, "Elsewhere", t0, t0 + 2 * h), owner.auth()).status,
+      201);
 
   const int64_t later = t0 + 10 * h;
   auto body_with = [&](const std::string& field, const std::string& raw_value) {
     // A valid show body with one member replaced (or added).
-    std::map<std::string, std::string> m = {
-        {"hall_id", std::to_string(hall)},
-        {"title", "\"Valid\""},
-        {"starts_at", "\"" + rfc3339(later) + "\""},
-        {"ends_at", "\"" + rfc3339(later + h) + "\""},
-        {"base_price_cents", "900"},
-        {"currency", "\"EUR\""}};
+    std::map<std::string, std::string> m = {{"hall_id", std::to_string(hall)},
+                                            {"title", "\"Valid\""},
+                                            {"starts_at", "\"" + rfc3339(later) + "\""},
+                                            {"ends_at", "\"" + rfc3339(later + h) + "\""},
+                                            {"base_price_cents", "900"},
+                                            {"currency", "\"EUR\""}};
     m[field] = raw_value;
     JsonObj o;
     for (const auto& [k, v] : m) o.raw(k, v);
@@ -358,19 +367,27 @@ TEST(CatalogOwner, CinemaAndHallValidation) {
     int64_t rows;
     int64_t cols;
   };
-  for (const Size& s : {Size{0, 5}, Size{5, 0}, Size{101, 5}, Size{5, 101}, Size{-1, 5},
-                        Size{101, 101}}) {
-    HttpResponse r = post(
-        "/v1/halls",
-        JsonObj().i("cinema_id", cinema).s("name", "H " + unique_token()).i("rows", s.rows).i("cols", s.cols).str(),
-        owner.auth());
+  for (const Size& s :
+       {Size{0, 5}, Size{5, 0}, Size{101, 5}, Size{5, 101}, Size{-1, 5}, Size{101, 101}}) {
+    HttpResponse r = post("/v1/halls",
+                          JsonObj()
+                              .i("cinema_id", cinema)
+                              .s("name", "H " + unique_token())
+                              .i("rows", s.rows)
+                              .i("cols", s.cols)
+                              .str(),
+                          owner.auth());
     EXPECT_TRUE(IsProblem(r, 400)) << "rows=" << s.rows << " cols=" << s.cols;
   }
   // 100 x 100 is the largest allowed grid (control for the bound).
-  HttpResponse big = post(
-      "/v1/halls",
-      JsonObj().i("cinema_id", cinema).s("name", "Big " + unique_token()).i("rows", 100).i("cols", 100).str(),
-      owner.auth());
+  HttpResponse big = post("/v1/halls",
+                          JsonObj()
+                              .i("cinema_id", cinema)
+                              .s("name", "Big " + unique_token())
+                              .i("rows", 100)
+                              .i("cols", 100)
+                              .str(),
+                          owner.auth());
   EXPECT_EQ(big.status, 201) << big.describe();
   EXPECT_EQ(json_int(big, "seat_count").value_or(-1), 10000) << big.describe();
 
@@ -378,10 +395,13 @@ TEST(CatalogOwner, CinemaAndHallValidation) {
   for (const std::string& raw_layout :
        {strings_json(layout_101), strings_json({std::string(101, 'S')}), strings_json({"S?S"}),
         strings_json({"...", "   "}), std::string("[]"), std::string("\"SSS\"")}) {
-    HttpResponse r = post(
-        "/v1/halls",
-        JsonObj().i("cinema_id", cinema).s("name", "L " + unique_token()).raw("layout", raw_layout).str(),
-        owner.auth());
+    HttpResponse r = post("/v1/halls",
+                          JsonObj()
+                              .i("cinema_id", cinema)
+                              .s("name", "L " + unique_token())
+                              .raw("layout", raw_layout)
+                              .str(),
+                          owner.auth());
     EXPECT_TRUE(IsProblem(r, 400)) << "layout " << raw_layout.substr(0, 80);
   }
   // Privileged or unknown fields are rejected, not ignored.
@@ -400,16 +420,21 @@ TEST(CatalogOwner, CinemaAndHallValidation) {
   }
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM halls WHERE cinema_id = ?", cinema), halls_before + 1);
 
-  const int64_t cinemas_before = sql_int("SELECT COUNT(*) FROM cinemas WHERE owner_id = ?", owner.id());
+  const int64_t cinemas_before =
+      sql_int("SELECT COUNT(*) FROM cinemas WHERE owner_id = ?", owner.id());
   Actor other = new_owner("other");
   for (const auto& [field, raw] : std::vector<std::pair<std::string, std::string>>{
-           {"owner_id", std::to_string(other.id())}, {"id", "1"}, {"status", "\"OPEN\""},
+           {"owner_id", std::to_string(other.id())},
+           {"id", "1"},
+           {"status", "\"OPEN\""},
            {"created_at", "\"2020-01-01T00:00:00Z\""}}) {
-    HttpResponse r = post("/v1/cinemas",
-                          JsonObj().s("name", "N " + unique_token()).s("city", "C").raw(field, raw).str(),
-                          owner.auth());
+    HttpResponse r =
+        post("/v1/cinemas",
+             JsonObj().s("name", "N " + unique_token()).s("city", "C").raw(field, raw).str(),
+             owner.auth());
     EXPECT_TRUE(IsProblem(r, 400)) << "cinema with " << field;
-    HttpResponse p = patch(path("/v1/cinemas/", cinema), JsonObj().raw(field, raw).str(), owner.auth());
+    HttpResponse p =
+        patch(path("/v1/cinemas/", cinema), JsonObj().raw(field, raw).str(), owner.auth());
     EXPECT_TRUE(IsProblem(p, 400)) << "PATCH cinema with " << field;
   }
   EXPECT_TRUE(IsProblem(post("/v1/cinemas", JsonObj().s("city", "C").str(), owner.auth()), 400))
@@ -450,8 +475,10 @@ TEST(CatalogOwner, LayoutHallShowsGapsSeatTypesAndTypePrices) {
         continue;
       }
       ASSERT_TRUE(cell.IsObject()) << "seat at row " << row + 1 << " col " << col + 1;
-      const char* want = drawn == 'V' ? "VIP" : drawn == 'A' ? "ACCESSIBLE"
-                                              : drawn == 'C' ? "COMPANION" : "STANDARD";
+      const char* want = drawn == 'V'   ? "VIP"
+                         : drawn == 'A' ? "ACCESSIBLE"
+                         : drawn == 'C' ? "COMPANION"
+                                        : "STANDARD";
       EXPECT_STREQ(cell["type"].GetString(), want) << "row " << row + 1 << " col " << col + 1;
       EXPECT_EQ(cell["grid_row"].GetInt64(), row + 1);
       EXPECT_EQ(cell["grid_col"].GetInt64(), col + 1);
@@ -469,16 +496,19 @@ TEST(CatalogOwner, LayoutHallShowsGapsSeatTypesAndTypePrices) {
   EXPECT_EQ(json_int(hall_r, "seat_count").value_or(-1), 13) << hall_r.describe();
 
   const int64_t base = 1000;
-  int64_t show = create_show(owner, hall, "Typed " + unique_token(), unix_now() + 30 * 86400,
-                             7200, base);
+  int64_t show =
+      create_show(owner, hall, "Typed " + unique_token(), unix_now() + 30 * 86400, 7200, base);
   SeatMap m = seat_map(show);
   ASSERT_TRUE(m.ok()) << m.response.describe();
   ASSERT_EQ(m.seats.size(), 13u);
   std::map<std::string, std::set<int64_t>> prices;
   for (const Seat& s : m.seats) {
-    char drawn = layout.at(static_cast<size_t>(s.grid_row - 1)).at(static_cast<size_t>(s.grid_col - 1));
-    const char* want = drawn == 'V' ? "VIP" : drawn == 'A' ? "ACCESSIBLE"
-                                            : drawn == 'C' ? "COMPANION" : "STANDARD";
+    char drawn =
+        layout.at(static_cast<size_t>(s.grid_row - 1)).at(static_cast<size_t>(s.grid_col - 1));
+    const char* want = drawn == 'V'   ? "VIP"
+                       : drawn == 'A' ? "ACCESSIBLE"
+                       : drawn == 'C' ? "COMPANION"
+                                      : "STANDARD";
     EXPECT_EQ(s.type, want) << "seat " << s.id;
     EXPECT_EQ(s.status, "FREE");
     prices[s.type].insert(s.price_cents);
@@ -490,8 +520,8 @@ TEST(CatalogOwner, LayoutHallShowsGapsSeatTypesAndTypePrices) {
 
   // A new base price shows in the very next seat map (the functions keep the
   // seats' layout and prices in memory between renders).
-  HttpResponse repriced =
-      patch(path("/v1/shows/", show), JsonObj().i("base_price_cents", 2 * base).str(), owner.auth());
+  HttpResponse repriced = patch(path("/v1/shows/", show),
+                                JsonObj().i("base_price_cents", 2 * base).str(), owner.auth());
   ASSERT_EQ(repriced.status, 200) << repriced.describe();
   for (int i = 0; i < 6; ++i) {  // several reads: they may land on different processes
     SeatMap after = seat_map(show);
@@ -510,32 +540,55 @@ TEST(CatalogOwner, EveryOwnerWriteIsAudited) {
   Actor owner = new_owner("audited");
   int64_t cinema = create_cinema(owner);
   EXPECT_EQ(audit_count("cinema", cinema), 1) << "cinema create";
-  ASSERT_EQ(patch(path("/v1/cinemas/", cinema), JsonObj().s("city", "Elsewhere").str(), owner.auth()).status, 200);
+  ASSERT_EQ(
+      patch(path("/v1/cinemas/", cinema), JsonObj().s("city", "Elsewhere").str(), owner.auth())
+          .status,
+      200);
   EXPECT_EQ(audit_count("cinema", cinema), 2) << "cinema PATCH";
   ASSERT_EQ(put(path("/v1/cinemas/", cinema),
-                JsonObj().s("name", "Put " + unique_token()).s("city", "C").s("address", "1 Road").s("timezone", "Europe/Berlin").str(),
-                owner.auth()).status, 200);
+                JsonObj()
+                    .s("name", "Put " + unique_token())
+                    .s("city", "C")
+                    .s("address", "1 Road")
+                    .s("timezone", "Europe/Berlin")
+                    .str(),
+                owner.auth())
+                .status,
+            200);
   EXPECT_EQ(audit_count("cinema", cinema), 3) << "cinema PUT";
 
   int64_t hall = create_hall(owner, cinema, 2, 2);
   EXPECT_EQ(audit_count("hall", hall), 1) << "hall create";
-  ASSERT_EQ(patch(path("/v1/halls/", hall), JsonObj().i("rows", 3).i("cols", 3).str(), owner.auth()).status, 200);
+  ASSERT_EQ(patch(path("/v1/halls/", hall), JsonObj().i("rows", 3).i("cols", 3).str(), owner.auth())
+                .status,
+            200);
   EXPECT_EQ(audit_count("hall", hall), 2) << "hall layout PATCH";
 
   HttpResponse seat = post("/v1/seats",
-                           JsonObj().i("hall_id", hall).s("row_label", "Q").i("number", 1).i("grid_row", 5).i("grid_col", 5).str(),
+                           JsonObj()
+                               .i("hall_id", hall)
+                               .s("row_label", "Q")
+                               .i("number", 1)
+                               .i("grid_row", 5)
+                               .i("grid_col", 5)
+                               .str(),
                            owner.auth());
   ASSERT_EQ(seat.status, 201) << seat.describe();
   int64_t seat_id = json_int(seat, "id").value_or(0);
   EXPECT_EQ(audit_count("seat", seat_id), 1) << "seat create";
-  ASSERT_EQ(patch(path("/v1/seats/", seat_id), JsonObj().s("seat_type", "VIP").str(), owner.auth()).status, 200);
+  ASSERT_EQ(patch(path("/v1/seats/", seat_id), JsonObj().s("seat_type", "VIP").str(), owner.auth())
+                .status,
+            200);
   EXPECT_EQ(audit_count("seat", seat_id), 2) << "seat PATCH";
   ASSERT_EQ(del(path("/v1/seats/", seat_id), "", owner.auth()).status, 204);
   EXPECT_EQ(audit_count("seat", seat_id), 3) << "seat DELETE";
 
   int64_t show = create_show(owner, hall, "Audit " + unique_token(), unix_now() + 40 * 86400);
   EXPECT_EQ(audit_count("show", show), 1) << "show create";
-  ASSERT_EQ(patch(path("/v1/shows/", show), JsonObj().i("base_price_cents", 1234).str(), owner.auth()).status, 200);
+  ASSERT_EQ(
+      patch(path("/v1/shows/", show), JsonObj().i("base_price_cents", 1234).str(), owner.auth())
+          .status,
+      200);
   EXPECT_EQ(audit_count("show", show), 2) << "show PATCH";
   ASSERT_EQ(del(path("/v1/shows/", show), "", owner.auth()).status, 204);
   EXPECT_EQ(audit_count("show", show), 3) << "show DELETE";
@@ -546,14 +599,18 @@ TEST(CatalogOwner, EveryOwnerWriteIsAudited) {
   EXPECT_EQ(audit_count("cinema", cinema), 4) << "cinema DELETE";
 
   // Every row names the owner as the actor.
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND "
-                    "((entity_type = 'cinema' AND entity_id = ?) OR (entity_type = 'hall' AND entity_id = ?) "
-                    "OR (entity_type = 'seat' AND entity_id = ?) OR (entity_type = 'show' AND entity_id = ?))",
-                    owner.id(), cinema, hall, seat_id, show),
-            13);
+  EXPECT_EQ(
+      sql_int(
+          "SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND "
+          "((entity_type = 'cinema' AND entity_id = ?) OR (entity_type = 'hall' AND entity_id = ?) "
+          "OR (entity_type = 'seat' AND entity_id = ?) OR (entity_type = 'show' AND entity_id = "
+          "?))",
+          owner.id(), cinema, hall, seat_id, show),
+      13);
   // A refused write leaves no audit row.
   int64_t before = audit_count("cinema", cinema);
-  EXPECT_TRUE(IsProblem(patch(path("/v1/cinemas/", cinema), JsonObj().s("name", "Gone").str(), owner.auth()), 404));
+  EXPECT_TRUE(IsProblem(
+      patch(path("/v1/cinemas/", cinema), JsonObj().s("name", "Gone").str(), owner.auth()), 404));
   EXPECT_EQ(audit_count("cinema", cinema), before);
 }
 
@@ -565,13 +622,17 @@ TEST(CatalogOwner, HallsCinemasAndShowsWithDependentsAreProtected) {
   const int64_t seats_before = sql_int("SELECT COUNT(*) FROM seats WHERE hall_id = ?", v.hall_id);
   const std::string seats_sig_before = venue_state(v);
 
-  EXPECT_TRUE(IsProblem(patch(hall_path, JsonObj().i("rows", 5).i("cols", 5).str(), v.owner.auth()), 409))
+  EXPECT_TRUE(
+      IsProblem(patch(hall_path, JsonObj().i("rows", 5).i("cols", 5).str(), v.owner.auth()), 409))
       << "resizing a hall with shows";
-  EXPECT_TRUE(IsProblem(patch(hall_path, JsonObj().raw("layout", strings_json({"SSSS", "SVVS", "SSSS"})).str(),
-                              v.owner.auth()),
-                        409))
+  EXPECT_TRUE(IsProblem(
+      patch(hall_path, JsonObj().raw("layout", strings_json({"SSSS", "SVVS", "SSSS"})).str(),
+            v.owner.auth()),
+      409))
       << "re-drawing a hall with shows";
-  EXPECT_TRUE(IsProblem(put(hall_path, JsonObj().s("name", "Same").i("rows", 4).i("cols", 4).str(), v.owner.auth()), 409))
+  EXPECT_TRUE(IsProblem(
+      put(hall_path, JsonObj().s("name", "Same").i("rows", 4).i("cols", 4).str(), v.owner.auth()),
+      409))
       << "PUT with another grid";
   EXPECT_TRUE(IsProblem(del(hall_path, "", v.owner.auth()), 409)) << "deleting a hall with shows";
   EXPECT_TRUE(IsProblem(del(path("/v1/cinemas/", v.cinema_id), "", v.owner.auth()), 409))
@@ -582,7 +643,8 @@ TEST(CatalogOwner, HallsCinemasAndShowsWithDependentsAreProtected) {
   EXPECT_EQ(get(hall_path).status, 200);
 
   // Renaming is not a layout change, and repeating the same grid is allowed.
-  HttpResponse renamed = patch(hall_path, JsonObj().s("name", "Renamed " + unique_token()).str(), v.owner.auth());
+  HttpResponse renamed =
+      patch(hall_path, JsonObj().s("name", "Renamed " + unique_token()).str(), v.owner.auth());
   EXPECT_EQ(renamed.status, 200) << renamed.describe();
 
   // A show with a reservation cannot be deleted.
@@ -592,12 +654,15 @@ TEST(CatalogOwner, HallsCinemasAndShowsWithDependentsAreProtected) {
   EXPECT_TRUE(IsProblem(del(path("/v1/shows/", v.show_id), "", v.owner.auth()), 409))
       << "deleting a show with a reservation";
   EXPECT_EQ(get(path("/v1/shows/", v.show_id)).status, 200);
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservations WHERE id = ? AND status = 'CONFIRMED'", reservation), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservations WHERE id = ? AND status = 'CONFIRMED'",
+                    reservation),
+            1);
 
   // Controls: without shows the same operations succeed.
   int64_t empty_cinema = create_cinema(v.owner);
   int64_t empty_hall = create_hall(v.owner, empty_cinema, 2, 2);
-  HttpResponse resized = patch(path("/v1/halls/", empty_hall), JsonObj().i("rows", 4).i("cols", 6).str(), v.owner.auth());
+  HttpResponse resized = patch(path("/v1/halls/", empty_hall),
+                               JsonObj().i("rows", 4).i("cols", 6).str(), v.owner.auth());
   EXPECT_EQ(resized.status, 200) << resized.describe();
   EXPECT_EQ(json_int(resized, "seat_count").value_or(-1), 24) << resized.describe();
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM seats WHERE hall_id = ?", empty_hall), 24);
@@ -616,27 +681,35 @@ TEST(CatalogOwner, AdminListsUsersGrantsOwnerAndKeepsTheLastAdmin) {
   const std::string customer_token_before = customer.token;
 
   // List: the admin finds the customer by email.
-  HttpResponse list = get("/v1/admin/users?q=" + customer.user.email.substr(0, customer.user.email.find('@')),
-                          admin.auth());
+  HttpResponse list =
+      get("/v1/admin/users?q=" + customer.user.email.substr(0, customer.user.email.find('@')),
+          admin.auth());
   ASSERT_EQ(list.status, 200) << list.describe();
   std::vector<int64_t> ids = item_ids(list);
   EXPECT_NE(std::find(ids.begin(), ids.end(), customer.id()), ids.end()) << list.describe();
   HttpResponse owners = get("/v1/admin/users?role=ADMIN&limit=100", admin.auth());
   ASSERT_EQ(owners.status, 200) << owners.describe();
   ids = item_ids(owners);
-  EXPECT_NE(std::find(ids.begin(), ids.end(), admin.id()), ids.end()) << "role=ADMIN misses the admin";
-  EXPECT_EQ(std::find(ids.begin(), ids.end(), customer.id()), ids.end()) << "role=ADMIN lists a customer";
+  EXPECT_NE(std::find(ids.begin(), ids.end(), admin.id()), ids.end())
+      << "role=ADMIN misses the admin";
+  EXPECT_EQ(std::find(ids.begin(), ids.end(), customer.id()), ids.end())
+      << "role=ADMIN lists a customer";
   EXPECT_TRUE(IsProblem(get("/v1/admin/users?role=KING", admin.auth()), 400));
 
   // Grant OWNER.
   const int64_t audit_before = audit_count("user", customer.id());
-  HttpResponse granted = patch(path("/v1/admin/users/", customer.id()), JsonObj().s("role", "OWNER").str(), admin.auth());
+  HttpResponse granted = patch(path("/v1/admin/users/", customer.id()),
+                               JsonObj().s("role", "OWNER").str(), admin.auth());
   ASSERT_EQ(granted.status, 200) << granted.describe();
   EXPECT_EQ(json_string(granted, "role"), "OWNER");
   EXPECT_EQ(sql_int("SELECT role = 'OWNER' FROM users WHERE id = ?", customer.id()), 1);
   EXPECT_EQ(audit_count("user", customer.id()), audit_before + 1) << "role change not audited";
-  EXPECT_TRUE(IsProblem(patch(path("/v1/admin/users/", customer.id()), JsonObj().s("role", "EMPEROR").str(), admin.auth()), 400));
-  EXPECT_TRUE(IsProblem(patch(path("/v1/admin/users/", kMissingId), JsonObj().s("role", "OWNER").str(), admin.auth()), 404));
+  EXPECT_TRUE(IsProblem(patch(path("/v1/admin/users/", customer.id()),
+                              JsonObj().s("role", "EMPEROR").str(), admin.auth()),
+                        400));
+  EXPECT_TRUE(IsProblem(
+      patch(path("/v1/admin/users/", kMissingId), JsonObj().s("role", "OWNER").str(), admin.auth()),
+      404));
 
   // Rights follow the current role: the old token (claim CUSTOMER) may act as
   // OWNER at once; the next login's token also says OWNER.
@@ -651,26 +724,32 @@ TEST(CatalogOwner, AdminListsUsersGrantsOwnerAndKeepsTheLastAdmin) {
   HttpResponse me = get("/v1/me", customer.auth());
   ASSERT_EQ(me.status, 200) << me.describe();
   EXPECT_EQ(json_string(me, "role"), "OWNER");
-  HttpResponse made = post("/v1/cinemas", JsonObj().s("name", "Promoted " + unique_token()).s("city", "C").str(),
-                           customer.auth());
+  HttpResponse made =
+      post("/v1/cinemas", JsonObj().s("name", "Promoted " + unique_token()).s("city", "C").str(),
+           customer.auth());
   EXPECT_EQ(made.status, 201) << made.describe();
 
   // The last ADMIN cannot be demoted. A second admin may be demoted while
   // another one remains; whether `admin` is then the only one depends on the
   // database (a fresh test stack has no other admin), so count first.
   Actor second = new_admin("admin2");
-  HttpResponse demoted = patch(path("/v1/admin/users/", second.id()), JsonObj().s("role", "CUSTOMER").str(), admin.auth());
-  EXPECT_EQ(demoted.status, 200) << "demoting an admin while another remains: " << demoted.describe();
+  HttpResponse demoted = patch(path("/v1/admin/users/", second.id()),
+                               JsonObj().s("role", "CUSTOMER").str(), admin.auth());
+  EXPECT_EQ(demoted.status, 200) << "demoting an admin while another remains: "
+                                 << demoted.describe();
   EXPECT_EQ(sql_int("SELECT role = 'CUSTOMER' FROM users WHERE id = ?", second.id()), 1);
 
   const int64_t admins = sql_int("SELECT COUNT(*) FROM users WHERE role = 'ADMIN'");
-  HttpResponse self = patch(path("/v1/admin/users/", admin.id()), JsonObj().s("role", "CUSTOMER").str(), admin.auth());
+  HttpResponse self = patch(path("/v1/admin/users/", admin.id()),
+                            JsonObj().s("role", "CUSTOMER").str(), admin.auth());
   if (admins == 1) {
     EXPECT_TRUE(IsProblem(self, 409)) << "the last admin demoted themself";
     EXPECT_EQ(sql_int("SELECT role = 'ADMIN' FROM users WHERE id = ?", admin.id()), 1);
   } else {
-    EXPECT_EQ(self.status, 200) << admins << " admins exist, so demoting one is allowed: " << self.describe();
-    std::cerr << "note: " << admins << " admins exist in this database; the last-admin 409 branch "
+    EXPECT_EQ(self.status, 200) << admins
+                                << " admins exist, so demoting one is allowed: " << self.describe();
+    std::cerr << "note: " << admins
+              << " admins exist in this database; the last-admin 409 branch "
                  "was not exercised\n";
   }
 }
@@ -688,7 +767,8 @@ TEST(CatalogOwner, SearchPaginationIsStableWhileShowsAreAdded) {
   const int64_t base = (unix_now() / h + 24 * 10) * h;
   std::set<int64_t> initial;
   for (int i = 0; i < 25; ++i) {
-    initial.insert(create_show(owner, hall, "Movie " + token + " #" + std::to_string(i), base + i * 6 * h, h));
+    initial.insert(
+        create_show(owner, hall, "Movie " + token + " #" + std::to_string(i), base + i * 6 * h, h));
   }
   int64_t early_slot = base - 3 * h;
   int gap = 0;
@@ -698,8 +778,10 @@ TEST(CatalogOwner, SearchPaginationIsStableWhileShowsAreAdded) {
     early_slot -= 3 * h;
     // Between two initial shows; 7 is coprime with 25, so no gap is used twice.
     const int64_t k = (7 * gap++ + 3) % 25;
-    create_show(owner, hall, "Gap " + token + " p" + std::to_string(page), base + k * 6 * h + 3 * h, h);
-    create_show(owner, hall, "Late " + token + " p" + std::to_string(page), base + (25 + late++) * 6 * h, h);
+    create_show(owner, hall, "Gap " + token + " p" + std::to_string(page), base + k * 6 * h + 3 * h,
+                h);
+    create_show(owner, hall, "Late " + token + " p" + std::to_string(page),
+                base + (25 + late++) * 6 * h, h);
   };
 
   std::vector<int64_t> seen;
@@ -728,13 +810,15 @@ TEST(CatalogOwner, SearchPaginationIsStableWhileShowsAreAdded) {
 
   std::map<int64_t, int> times;
   for (int64_t id : seen) ++times[id];
-  for (const auto& [id, n] : times) EXPECT_EQ(n, 1) << "show " << id << " appeared " << n << " times";
+  for (const auto& [id, n] : times)
+    EXPECT_EQ(n, 1) << "show " << id << " appeared " << n << " times";
   for (int64_t id : initial) {
     EXPECT_EQ(times.count(id), 1u) << "show " << id << " existed before paging but was skipped";
   }
   // The results are in (starts_at, id) order across pages.
   std::vector<std::pair<int64_t, int64_t>> order;
-  for (int64_t id : seen) order.emplace_back(sql_int("SELECT UNIX_TIMESTAMP(starts_at) FROM shows WHERE id = ?", id), id);
+  for (int64_t id : seen)
+    order.emplace_back(sql_int("SELECT UNIX_TIMESTAMP(starts_at) FROM shows WHERE id = ?", id), id);
   EXPECT_TRUE(std::is_sorted(order.begin(), order.end())) << "pages are not in start-time order";
 }
 

@@ -1,5 +1,9 @@
 #include "fixtures.h"
 
+#include <cppconn/resultset.h>
+#include <cppconn/resultset_metadata.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -9,11 +13,6 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
-
-#include <cppconn/resultset.h>
-#include <cppconn/resultset_metadata.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace itest {
 namespace {
@@ -155,8 +154,7 @@ std::string url_encode(const std::string& s) {
 
 void set_role(int64_t user_id, const std::string& role) {
   if (sql_exec("UPDATE users SET role = ? WHERE id = ?", role, user_id) != 1) {
-    throw std::runtime_error("could not set role " + role + " for user " +
-                             std::to_string(user_id));
+    throw std::runtime_error("could not set role " + role + " for user " + std::to_string(user_id));
   }
   forget_account(user_id);
 }
@@ -178,10 +176,16 @@ Actor with_role(const std::string& prefix, const std::string& role) {
 }
 }  // namespace
 
-Actor new_owner(const std::string& prefix) { return with_role(prefix, "OWNER"); }
-Actor new_admin(const std::string& prefix) { return with_role(prefix, "ADMIN"); }
+Actor new_owner(const std::string& prefix) {
+  return with_role(prefix, "OWNER");
+}
+Actor new_admin(const std::string& prefix) {
+  return with_role(prefix, "ADMIN");
+}
 
-void relogin(Actor& a) { a.token = login(a.user).access_token; }
+void relogin(Actor& a) {
+  a.token = login(a.user).access_token;
+}
 
 // ---------------------------------------------------------------- time and names
 
@@ -219,14 +223,10 @@ int64_t create_cinema(const Actor& owner, const std::string& name, const std::st
 int64_t create_hall(const Actor& owner, int64_t cinema_id, int rows, int cols,
                     const std::string& name) {
   std::string n = name.empty() ? "Hall " + unique_token("h") : name;
-  HttpResponse r = post("/v1/halls",
-                        JsonObj()
-                            .i("cinema_id", cinema_id)
-                            .s("name", n)
-                            .i("rows", rows)
-                            .i("cols", cols)
-                            .str(),
-                        owner.auth());
+  HttpResponse r =
+      post("/v1/halls",
+           JsonObj().i("cinema_id", cinema_id).s("name", n).i("rows", rows).i("cols", cols).str(),
+           owner.auth());
   return created_id("create hall", r);
 }
 
@@ -240,8 +240,8 @@ int64_t create_layout_hall(const Actor& owner, int64_t cinema_id,
   return created_id("create layout hall", r);
 }
 
-std::string show_body(int64_t hall_id, const std::string& title, int64_t starts_at,
-                      int64_t ends_at, int64_t price_cents, const std::string& currency) {
+std::string show_body(int64_t hall_id, const std::string& title, int64_t starts_at, int64_t ends_at,
+                      int64_t price_cents, const std::string& currency) {
   return JsonObj()
       .i("hall_id", hall_id)
       .s("title", title)
@@ -255,10 +255,10 @@ std::string show_body(int64_t hall_id, const std::string& title, int64_t starts_
 int64_t create_show(const Actor& owner, int64_t hall_id, const std::string& title,
                     int64_t starts_at, int64_t duration_s, int64_t price_cents,
                     const std::string& currency) {
-  HttpResponse r = post(
-      "/v1/shows",
-      show_body(hall_id, title, starts_at, starts_at + duration_s, price_cents, currency),
-      owner.auth());
+  HttpResponse r =
+      post("/v1/shows",
+           show_body(hall_id, title, starts_at, starts_at + duration_s, price_cents, currency),
+           owner.auth());
   return created_id("create show", r);
 }
 
@@ -376,8 +376,8 @@ HttpResponse hold_seats(const Actor& a, int64_t show_id, const std::vector<int64
 }
 
 HttpResponse hold_best(const Actor& a, int64_t show_id, int count, bool together) {
-  return post(show_path(show_id, "/hold"), JsonObj().i("count", count).b("together", together).str(),
-              a.auth());
+  return post(show_path(show_id, "/hold"),
+              JsonObj().i("count", count).b("together", together).str(), a.auth());
 }
 
 HttpResponse release_hold(const Actor& a, int64_t show_id, int64_t hold_id) {

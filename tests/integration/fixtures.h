@@ -8,6 +8,9 @@
 // of the calling test) when the API does not answer as expected.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -18,9 +21,6 @@
 #include <thread>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <rapidjson/document.h>
 
 #include "http_client.h"
 #include "stack_env.h"
@@ -99,9 +99,8 @@ int64_t create_hall(const Actor& owner, int64_t cinema_id, int rows, int cols,
 int64_t create_layout_hall(const Actor& owner, int64_t cinema_id,
                            const std::vector<std::string>& layout, const std::string& name = "");
 // JSON body of a show.
-std::string show_body(int64_t hall_id, const std::string& title, int64_t starts_at,
-                      int64_t ends_at, int64_t price_cents = 1000,
-                      const std::string& currency = "EUR");
+std::string show_body(int64_t hall_id, const std::string& title, int64_t starts_at, int64_t ends_at,
+                      int64_t price_cents = 1000, const std::string& currency = "EUR");
 // POST /v1/shows; returns the id. `starts_at` in Unix seconds (must be in the future).
 int64_t create_show(const Actor& owner, int64_t hall_id, const std::string& title,
                     int64_t starts_at, int64_t duration_s = 2 * 3600, int64_t price_cents = 1000,

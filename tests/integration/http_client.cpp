@@ -1,5 +1,8 @@
 #include "http_client.h"
 
+#include <curl/curl.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,10 +15,6 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
-
-#include <curl/curl.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 namespace itest {
 namespace {
@@ -113,7 +112,9 @@ thread_local std::string t_source_address;
 SourceAddress::SourceAddress(std::string address) : previous_(t_source_address) {
   t_source_address = std::move(address);
 }
-SourceAddress::~SourceAddress() { t_source_address = previous_; }
+SourceAddress::~SourceAddress() {
+  t_source_address = previous_;
+}
 
 std::string fresh_loopback_address() {
   static std::atomic<int> next{0};
@@ -149,7 +150,8 @@ HttpResponse request(const std::string& method, const std::string& path, const s
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
 
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  if (!t_source_address.empty()) curl_easy_setopt(curl, CURLOPT_INTERFACE, t_source_address.c_str());
+  if (!t_source_address.empty())
+    curl_easy_setopt(curl, CURLOPT_INTERFACE, t_source_address.c_str());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
@@ -226,8 +228,8 @@ TestUser register_user(const std::string& prefix, const std::string& password) {
   TestUser u;
   u.email = unique_email(prefix);
   u.password = password;
-  HttpResponse r = post("/v1/auth/register",
-                        json_object({{"email", u.email}, {"password", u.password}}));
+  HttpResponse r =
+      post("/v1/auth/register", json_object({{"email", u.email}, {"password", u.password}}));
   if (r.status != 201) throw std::runtime_error("register " + u.email + ": " + r.describe());
   auto doc = r.json();
   if (!doc.IsObject() || !doc.HasMember("id") || !doc["id"].IsInt64()) {
@@ -238,8 +240,7 @@ TestUser register_user(const std::string& prefix, const std::string& password) {
 }
 
 Tokens login(const std::string& email, const std::string& password) {
-  HttpResponse r =
-      post("/v1/auth/login", json_object({{"email", email}, {"password", password}}));
+  HttpResponse r = post("/v1/auth/login", json_object({{"email", email}, {"password", password}}));
   if (r.status != 200) throw std::runtime_error("login " + email + ": " + r.describe());
   auto doc = r.json();
   if (!doc.IsObject() || !doc.HasMember("access_token") || !doc["access_token"].IsString() ||
@@ -249,7 +250,9 @@ Tokens login(const std::string& email, const std::string& password) {
   return Tokens{doc["access_token"].GetString(), doc["refresh_token"].GetString()};
 }
 
-Tokens login(const TestUser& user) { return login(user.email, user.password); }
+Tokens login(const TestUser& user) {
+  return login(user.email, user.password);
+}
 
 bool stack_ctl_available() {
   const char* ctl = std::getenv("CINEMA_STACK_CTL");

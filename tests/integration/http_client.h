@@ -2,14 +2,14 @@
 // through nginx (CINEMA_BASE_URL), plus helpers to create users and sessions.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <rapidjson/document.h>
 
 namespace itest {
 

@@ -1,14 +1,13 @@
 // Live seat events through nginx/nchan: a subscriber of
 // GET /v1/shows/{id}/events sees a hold and its release as they commit.
 #include <curl/curl.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <mutex>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "fixtures.h"
 

@@ -2,6 +2,8 @@
 // through $CINEMA_STACK_CTL while the functions keep running. MariaDB down means
 // 503 problems (never 500/502); Redis and RabbitMQ down mean "degraded" but
 // serving. Recovery is awaited with bounded polls, never fixed sleeps.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -10,8 +12,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "http_client.h"
 
@@ -65,7 +65,7 @@ Health get_health() {
 // Function processes of the auth functions as "group:process" -> pid, from
 // `$CINEMA_STACK_CTL ctl status` (supervisorctl). Empty when unavailable.
 std::map<std::string, std::string> function_pids() {
-  static const std::set<std::string> kGroups = {"health", "login", "register",
+  static const std::set<std::string> kGroups = {"health", "login",   "register",
                                                 "me",     "refresh", "logout"};
   std::map<std::string, std::string> out;
   std::istringstream in(stack_ctl_output("ctl status"));
@@ -142,11 +142,12 @@ class Resilience : public ::testing::Test {
     }
     // Start from a healthy stack even if an earlier test left it recovering.
     Health h;
-    ASSERT_TRUE(poll_until(seconds(60), [&] {
-      h = get_health();
-      return h.all_up();
-    })) << "the stack is not healthy before the test: "
-        << h.response.describe();
+    ASSERT_TRUE(poll_until(seconds(60),
+                           [&] {
+                             h = get_health();
+                             return h.all_up();
+                           }))
+        << "the stack is not healthy before the test: " << h.response.describe();
     pids_before_ = function_pids();
   }
 
@@ -181,11 +182,10 @@ TEST_F(Resilience, MariaDbOutageGives503AndRecoversWithoutRestart) {
 
     // The functions answer 503 themselves ("/problems/unavailable"), rather
     // than failing and leaving nginx to turn a 502 into its generic page.
-    HttpResponse login_down =
-        post("/v1/auth/login", json_object({{"email", before.email}, {"password", before.password}}));
+    HttpResponse login_down = post(
+        "/v1/auth/login", json_object({{"email", before.email}, {"password", before.password}}));
     EXPECT_TRUE(IsProblem(login_down, 503));
-    EXPECT_EQ(json_string(login_down, "type"), "/problems/unavailable")
-        << login_down.describe();
+    EXPECT_EQ(json_string(login_down, "type"), "/problems/unavailable") << login_down.describe();
     EXPECT_FALSE(login_down.header("retry-after").empty()) << login_down.describe();
 
     HttpResponse register_down =
@@ -204,11 +204,12 @@ TEST_F(Resilience, MariaDbOutageGives503AndRecoversWithoutRestart) {
   }
 
   Health h;
-  EXPECT_TRUE(poll_until(seconds(30), [&] {
-    h = get_health();
-    return h.response.status == 200 && h.check("mariadb") == "up";
-  })) << "health did not recover within 30 s: "
-      << h.response.describe();
+  EXPECT_TRUE(poll_until(seconds(30),
+                         [&] {
+                           h = get_health();
+                           return h.response.status == 200 && h.check("mariadb") == "up";
+                         }))
+      << "health did not recover within 30 s: " << h.response.describe();
 
   HttpResponse r = login_eventually(after, seconds(30));
   EXPECT_EQ(r.status, 200) << "login did not recover within 30 s: " << r.describe();
@@ -260,11 +261,12 @@ TEST_F(Resilience, RedisOutageDegradesButServes) {
   }
 
   Health h;
-  EXPECT_TRUE(poll_until(seconds(30), [&] {
-    h = get_health();
-    return h.all_up();
-  })) << "health did not return to ok within 30 s: "
-      << h.response.describe();
+  EXPECT_TRUE(poll_until(seconds(30),
+                         [&] {
+                           h = get_health();
+                           return h.all_up();
+                         }))
+      << "health did not return to ok within 30 s: " << h.response.describe();
   EXPECT_NO_THROW(login(register_user("redis-back")));
 
   ExpectNoFunctionRestarted();
@@ -273,8 +275,7 @@ TEST_F(Resilience, RedisOutageDegradesButServes) {
 TEST_F(Resilience, RabbitMqOutageDegradesButServes) {
   {
     ServiceOutage outage("rabbitmq");
-    ASSERT_TRUE(outage.stopped()) << "svc-stop rabbitmq failed with exit code "
-                                  << outage.stop_rc();
+    ASSERT_TRUE(outage.stopped()) << "svc-stop rabbitmq failed with exit code " << outage.stop_rc();
 
     Health h = get_health();
     EXPECT_EQ(h.response.status, 200) << h.response.describe();
@@ -296,11 +297,12 @@ TEST_F(Resilience, RabbitMqOutageDegradesButServes) {
 
   // RabbitMQ takes a while to boot; the functions reconnect on their own.
   Health h;
-  EXPECT_TRUE(poll_until(seconds(60), [&] {
-    h = get_health();
-    return h.all_up();
-  })) << "health did not return to ok within 60 s: "
-      << h.response.describe();
+  EXPECT_TRUE(poll_until(seconds(60),
+                         [&] {
+                           h = get_health();
+                           return h.all_up();
+                         }))
+      << "health did not return to ok within 60 s: " << h.response.describe();
   EXPECT_NO_THROW(login(register_user("amqp-back")));
 
   ExpectNoFunctionRestarted();

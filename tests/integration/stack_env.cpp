@@ -44,8 +44,12 @@ void forget_account(int64_t user_id) {
   redis.command({"DEL", "acct:" + std::to_string(user_id)});
 }
 
-int64_t count_rows(const std::string& sql, const std::string& arg) { return count_with(sql, arg); }
-int64_t count_rows(const std::string& sql, int64_t arg) { return count_with(sql, arg); }
+int64_t count_rows(const std::string& sql, const std::string& arg) {
+  return count_with(sql, arg);
+}
+int64_t count_rows(const std::string& sql, int64_t arg) {
+  return count_with(sql, arg);
+}
 
 int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(

@@ -2,6 +2,7 @@
 // cancellations and expiries, concurrent and killed runs, the outbox relay
 // after a broker outage, and signed webhooks.
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -14,8 +15,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "cinema/crypto.h"
 #include "fixtures.h"
@@ -125,7 +124,8 @@ TEST(Worker, AContinuousRunAssignsFreedSeatsWhileItRuns) {
   std::thread run([&] { rc = run_worker("--for 8"); });
   std::this_thread::sleep_for(milliseconds(1500));  // the run is up and consuming
   ASSERT_EQ(cancel_reservation(a, r).status, 200);
-  bool assigned = wait_until(seconds(6), [&] { return entry_of(waiter, v.show_id).status == "ASSIGNED"; });
+  bool assigned =
+      wait_until(seconds(6), [&] { return entry_of(waiter, v.show_id).status == "ASSIGNED"; });
   run.join();
   EXPECT_EQ(rc, 0);
   EXPECT_TRUE(assigned) << "the running worker did not assign the freed seat";
@@ -163,8 +163,7 @@ TEST(Worker, GroupWaitsForAdjacentSeatsWhileALaterSingleTakesALoneSeat) {
   ASSERT_EQ(run_worker(), 0);
   EntryState g = entry_of(group, v.show_id);
   ASSERT_EQ(g.status, "ASSIGNED");
-  EXPECT_EQ(reservation_seat_ids(g.reservation_id),
-            (std::vector<int64_t>{ids[2], ids[3], ids[4]}));
+  EXPECT_EQ(reservation_seat_ids(g.reservation_id), (std::vector<int64_t>{ids[2], ids[3], ids[4]}));
 }
 
 TEST(Worker, AnExpiredHoldFreesSeatsForTheWaitingList) {
@@ -233,10 +232,13 @@ TEST(Worker, ConcurrentRunsNeverAssignTwice) {
   Crowd c = sold_out_then_freed(8, 6);
   // Separate lock files: the lock file is bypassed on purpose, so only the
   // database's per-show serialisation stands between the two runs.
-  std::string dir = std::getenv("CINEMA_RUN_DIR") != nullptr ? std::getenv("CINEMA_RUN_DIR") : "/tmp";
+  std::string dir =
+      std::getenv("CINEMA_RUN_DIR") != nullptr ? std::getenv("CINEMA_RUN_DIR") : "/tmp";
   int rc1 = -1, rc2 = -1;
-  std::thread t1([&] { rc1 = run_worker("--once", "CINEMA_WORKER_LOCK_FILE=" + dir + "/wl-a.lock"); });
-  std::thread t2([&] { rc2 = run_worker("--once", "CINEMA_WORKER_LOCK_FILE=" + dir + "/wl-b.lock"); });
+  std::thread t1(
+      [&] { rc1 = run_worker("--once", "CINEMA_WORKER_LOCK_FILE=" + dir + "/wl-a.lock"); });
+  std::thread t2(
+      [&] { rc2 = run_worker("--once", "CINEMA_WORKER_LOCK_FILE=" + dir + "/wl-b.lock"); });
   t1.join();
   t2.join();
   EXPECT_EQ(rc1, 0);
@@ -248,10 +250,11 @@ TEST(Worker, ConcurrentRunsNeverAssignTwice) {
 
 TEST(Worker, AKilledRunLosesNothingAndAppliesNothingTwice) {
   Crowd c = sold_out_then_freed(6, 6);
-  std::string dir = std::getenv("CINEMA_RUN_DIR") != nullptr ? std::getenv("CINEMA_RUN_DIR") : "/tmp";
+  std::string dir =
+      std::getenv("CINEMA_RUN_DIR") != nullptr ? std::getenv("CINEMA_RUN_DIR") : "/tmp";
   std::string pidfile = dir + "/killed-worker.pid";
-  std::string cmd = "'" + worker_binary() + "' --for 20 >>'" + dir + "/log/worker-tests.log' 2>&1 & echo $! >'" +
-                    pidfile + "'";
+  std::string cmd = "'" + worker_binary() + "' --for 20 >>'" + dir +
+                    "/log/worker-tests.log' 2>&1 & echo $! >'" + pidfile + "'";
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   std::this_thread::sleep_for(milliseconds(150));
   std::string kill = "kill -9 $(cat '" + pidfile + "')";
@@ -270,8 +273,9 @@ TEST(Worker, AKilledRunLosesNothingAndAppliesNothingTwice) {
 // markers for CINEMA_HISTORY_RETENTION_HOURS (168). Unpublished rows stay
 // however old, and so does everything recent.
 TEST(Worker, PruneDeletesOnlyOldPublishedHistory) {
-  const std::string tag = "prune-" + std::to_string(::getpid()) + "-" +
-                          std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  const std::string tag =
+      "prune-" + std::to_string(::getpid()) + "-" +
+      std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
   auto add_row = [&](const std::string& name, const char* created, const char* published) {
     sql_exec(std::string("INSERT INTO outbox (event_id, event_type, routing_key, aggregate_type, "
                          "aggregate_id, payload, created_at, published_at) VALUES (UUID(), ?, "
@@ -283,12 +287,14 @@ TEST(Worker, PruneDeletesOnlyOldPublishedHistory) {
   add_row("old-unpublished", "NOW(3) - INTERVAL 500 DAY", "NULL");
   add_row("week-old-published", "NOW(3) - INTERVAL 200 HOUR", "NOW(3) - INTERVAL 199 HOUR");
   add_row("recent-published", "NOW(3) - INTERVAL 2 HOUR", "NOW(3) - INTERVAL 1 HOUR");
-  sql_exec("INSERT INTO audit_log (action, entity_type, created_at) VALUES "
-           "(?, 'test', NOW(3) - INTERVAL 500 DAY), (?, 'test', NOW(3) - INTERVAL 1 DAY)",
-           tag + "-old", tag + "-recent");
-  sql_exec("INSERT INTO processed_events (consumer, event_id, processed_at) VALUES "
-           "(?, 'old', NOW(3) - INTERVAL 200 HOUR), (?, 'recent', NOW(3) - INTERVAL 1 HOUR)",
-           tag, tag);
+  sql_exec(
+      "INSERT INTO audit_log (action, entity_type, created_at) VALUES "
+      "(?, 'test', NOW(3) - INTERVAL 500 DAY), (?, 'test', NOW(3) - INTERVAL 1 DAY)",
+      tag + "-old", tag + "-recent");
+  sql_exec(
+      "INSERT INTO processed_events (consumer, event_id, processed_at) VALUES "
+      "(?, 'old', NOW(3) - INTERVAL 200 HOUR), (?, 'recent', NOW(3) - INTERVAL 1 HOUR)",
+      tag, tag);
   ASSERT_EQ(run_worker(), 0);
   auto rows = [&](const std::string& name) {
     return sql_int("SELECT COUNT(*) FROM outbox WHERE event_type = ?", tag + "-" + name);
@@ -299,9 +305,13 @@ TEST(Worker, PruneDeletesOnlyOldPublishedHistory) {
   EXPECT_EQ(rows("recent-published"), 1);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit_log WHERE action = ?", tag + "-old"), 0);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM audit_log WHERE action = ?", tag + "-recent"), 1);
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM processed_events WHERE consumer = ? AND event_id = 'old'", tag), 0);
-  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM processed_events WHERE consumer = ? AND event_id = 'recent'", tag),
-            1);
+  EXPECT_EQ(
+      sql_int("SELECT COUNT(*) FROM processed_events WHERE consumer = ? AND event_id = 'old'", tag),
+      0);
+  EXPECT_EQ(
+      sql_int("SELECT COUNT(*) FROM processed_events WHERE consumer = ? AND event_id = 'recent'",
+              tag),
+      1);
 }
 
 TEST(Worker, AfterABrokerOutageTheRelayPublishesEveryRowOnce) {
@@ -438,15 +448,16 @@ TEST(Worker, WebhookGetsSignedNotificationsAndA500IsRetried) {
   ASSERT_EQ(run_worker(), 0);  // drain what earlier tests left in the queues
   Venue v = make_venue(1, 2);
   int64_t reservation = book(new_customer("hook"), v.show_id, {hall_seat_ids(v.hall_id)[0]});
-  std::string event_id = *sql_rows("SELECT event_id FROM outbox WHERE event_type = "
-                                   "'booking.confirmed' AND aggregate_id = ?",
-                                   reservation)[0][0];
+  std::string event_id = *sql_rows(
+      "SELECT event_id FROM outbox WHERE event_type = "
+      "'booking.confirmed' AND aggregate_id = ?",
+      reservation)[0][0];
   const std::string secret = "webhook-test-secret-0123456789";
   WebhookReceiver receiver;
   std::this_thread::sleep_for(milliseconds(1200));  // past the relay's grace
-  ASSERT_EQ(run_worker("--once", "CINEMA_WEBHOOK_URL=http://127.0.0.1:" +
-                                     std::to_string(receiver.port()) +
-                                     "/hook CINEMA_WEBHOOK_SECRET=" + secret),
+  ASSERT_EQ(run_worker("--once",
+                       "CINEMA_WEBHOOK_URL=http://127.0.0.1:" + std::to_string(receiver.port()) +
+                           "/hook CINEMA_WEBHOOK_SECRET=" + secret),
             0);
   auto hits = receiver.hits();
   ASSERT_GE(hits.size(), 2u) << "the first answer was 500, so a retry must follow";
@@ -493,7 +504,8 @@ TEST(WorkerOfferMode, OffersCanBeClaimedOrPassOn) {
   EXPECT_EQ(entry_of(second, v.show_id).status, "OFFERED");
   // Claimed: the offered hold is the user's own; confirming it books the seat.
   int64_t hold_id = sql_int(
-      "SELECT hold_id FROM waitlist_entries WHERE user_id = ? AND show_id = ? AND status = 'OFFERED'",
+      "SELECT hold_id FROM waitlist_entries WHERE user_id = ? AND show_id = ? AND status = "
+      "'OFFERED'",
       second.id(), v.show_id);
   ASSERT_GT(hold_id, 0);
   HttpResponse c = confirm(second, v.show_id, hold_id);
@@ -508,10 +520,11 @@ TEST(WorkerOfferMode, OffersCanBeClaimedOrPassOn) {
   HttpResponse h = hold_seats(other, w.show_id, {hall_seat_ids(w.hall_id)[0]});
   ASSERT_EQ(h.status, 201) << h.describe();
   auto keys_of = [](int64_t held_hold) {
-    return sql_rows("SELECT JSON_KEYS(JSON_EXTRACT(payload, '$.data')) FROM outbox WHERE "
-                    "event_type = 'seat.held' AND CAST(JSON_VALUE(payload, '$.data.hold_id') AS "
-                    "SIGNED) = ?",
-                    held_hold);
+    return sql_rows(
+        "SELECT JSON_KEYS(JSON_EXTRACT(payload, '$.data')) FROM outbox WHERE "
+        "event_type = 'seat.held' AND CAST(JSON_VALUE(payload, '$.data.hold_id') AS "
+        "SIGNED) = ?",
+        held_hold);
   };
   auto offered = keys_of(hold_id);
   auto placed = keys_of(json_int(h, "hold_id").value_or(0));

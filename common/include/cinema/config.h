@@ -73,9 +73,9 @@ struct Config {
   int64_t argon2_memlimit_kib = 19456;  // OWASP minimum for argon2id: m=19 MiB, t=2
   int64_t max_body_bytes = 64 * 1024;
   int64_t hold_ttl_s = 600;
-  int64_t max_held_seats = 20;         // per customer, across all shows
-  int64_t max_waitlist_entries = 10;   // open entries per customer
-  int64_t account_cache_ttl_s = 10;    // current role/disabled, in Redis; 0: no cache
+  int64_t max_held_seats = 20;        // per customer, across all shows
+  int64_t max_waitlist_entries = 10;  // open entries per customer
+  int64_t account_cache_ttl_s = 10;   // current role/disabled, in Redis; 0: no cache
   int64_t catalog_cache_ttl_s = 30;
   std::string live_publish_socket;  // nginx/nchan publisher socket; empty: no live events
   // Seat price as a percentage of the show's base price, by seat type.

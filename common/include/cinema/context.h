@@ -51,7 +51,6 @@ class Context {
   void enable_after_response() { defer_ = true; }
   void run_after_response();
 
-
  private:
   Config config_;
   std::unique_ptr<Clock> clock_;

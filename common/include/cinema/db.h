@@ -3,6 +3,9 @@
 // connection); transactions retried on deadlock and lock-wait timeout.
 #pragma once
 
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -14,9 +17,6 @@
 #include <type_traits>
 #include <variant>
 #include <vector>
-
-#include <cppconn/prepared_statement.h>
-#include <cppconn/resultset.h>
 
 #include "cinema/config.h"
 
@@ -43,17 +43,31 @@ class DbCommitUnknown : public DbUnavailable {
 using Rows = std::unique_ptr<sql::ResultSet>;
 
 namespace detail {
-inline void bind(sql::PreparedStatement& ps, int i, int64_t v) { ps.setInt64(i, v); }
-inline void bind(sql::PreparedStatement& ps, int i, int v) { ps.setInt(i, v); }
-inline void bind(sql::PreparedStatement& ps, int i, bool v) { ps.setInt(i, v ? 1 : 0); }
-inline void bind(sql::PreparedStatement& ps, int i, double v) { ps.setDouble(i, v); }
-inline void bind(sql::PreparedStatement& ps, int i, const std::string& v) { ps.setString(i, v); }
+inline void bind(sql::PreparedStatement& ps, int i, int64_t v) {
+  ps.setInt64(i, v);
+}
+inline void bind(sql::PreparedStatement& ps, int i, int v) {
+  ps.setInt(i, v);
+}
+inline void bind(sql::PreparedStatement& ps, int i, bool v) {
+  ps.setInt(i, v ? 1 : 0);
+}
+inline void bind(sql::PreparedStatement& ps, int i, double v) {
+  ps.setDouble(i, v);
+}
+inline void bind(sql::PreparedStatement& ps, int i, const std::string& v) {
+  ps.setString(i, v);
+}
 inline void bind(sql::PreparedStatement& ps, int i, std::string_view v) {
   ps.setString(i, std::string(v));
 }
-inline void bind(sql::PreparedStatement& ps, int i, const char* v) { ps.setString(i, v); }
+inline void bind(sql::PreparedStatement& ps, int i, const char* v) {
+  ps.setString(i, v);
+}
 void bind_null(sql::PreparedStatement& ps, int i);
-inline void bind(sql::PreparedStatement& ps, int i, std::nullptr_t) { bind_null(ps, i); }
+inline void bind(sql::PreparedStatement& ps, int i, std::nullptr_t) {
+  bind_null(ps, i);
+}
 template <class T>
 void bind(sql::PreparedStatement& ps, int i, const std::optional<T>& v) {
   if (v) {
@@ -94,13 +108,13 @@ class Session {
   // set as column -> value (NULL -> nullopt), draining the other results.
   template <class... Args>
   std::map<std::string, std::optional<std::string>> call(const std::string& sql,
-                                                          const Args&... args) {
+                                                         const Args&... args) {
     auto& ps = prepare(sql);
     bind_all(ps, args...);
     return first_row_and_drain(ps);
   }
   std::map<std::string, std::optional<std::string>> call_list(const std::string& sql,
-                                                               const std::vector<Param>& params);
+                                                              const std::vector<Param>& params);
   // Inside a transaction: roll back instead of committing when fn returns
   // (for answers like 409 that must leave no trace).
   void set_rollback_only() { rollback_only_ = true; }
@@ -111,8 +125,7 @@ class Session {
   bool rollback_only_ = false;
   sql::PreparedStatement& prepare(const std::string& sql);
   void bind_list(sql::PreparedStatement& ps, const std::vector<Param>& params);
-  std::map<std::string, std::optional<std::string>> first_row_and_drain(
-      sql::PreparedStatement& ps);
+  std::map<std::string, std::optional<std::string>> first_row_and_drain(sql::PreparedStatement& ps);
   template <class... Args>
   void bind_all(sql::PreparedStatement& ps, const Args&... args) {
     int i = 1;
@@ -144,9 +157,8 @@ class Database {
   // single-statement writes that need no transaction.
   template <class F>
   auto autocommit(F&& fn) -> std::invoke_result_t<F&, Session&> {
-    return with_result(std::forward<F>(fn), [&](const std::function<void(Session&)>& run) {
-      run_autocommit(run);
-    });
+    return with_result(std::forward<F>(fn),
+                       [&](const std::function<void(Session&)>& run) { run_autocommit(run); });
   }
 
   // One statement that owns its transaction (a procedure that commits or

@@ -16,12 +16,12 @@
 namespace cinema {
 
 struct Request {
-  std::string method;        // "GET", "POST", ...
-  std::string path;          // decoded path without the query string
-  std::string query_string;  // raw
+  std::string method;                          // "GET", "POST", ...
+  std::string path;                            // decoded path without the query string
+  std::string query_string;                    // raw
   std::map<std::string, std::string> query;    // decoded; the first of repeated keys wins
   std::map<std::string, std::string> headers;  // lower-case names, e.g. "authorization"
-  std::map<std::string, std::string> params;  // path parameters set by the Router
+  std::map<std::string, std::string> params;   // path parameters set by the Router
   std::string body;
   std::string remote_addr;
   // Ours: nginx's id for this request (the CINEMA_REQUEST_ID parameter, which

@@ -13,8 +13,8 @@
 namespace cinema {
 
 struct BucketSpec {
-  double capacity = 10;           // burst
-  double refill_per_second = 1;   // sustained rate
+  double capacity = 10;          // burst
+  double refill_per_second = 1;  // sustained rate
 };
 
 struct BucketState {
@@ -30,8 +30,7 @@ struct RateDecision {
 
 // The bucket maths, shared by the in-process fallback and mirrored by the Lua
 // script: refill by elapsed time, cap at capacity, take `cost` if available.
-RateDecision take_tokens(BucketState& state, const BucketSpec& spec, double now_s,
-                         double cost = 1);
+RateDecision take_tokens(BucketState& state, const BucketSpec& spec, double now_s, double cost = 1);
 
 class RateLimiter {
  public:

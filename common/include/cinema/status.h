@@ -65,7 +65,7 @@ class Status {
 template <class T>
 class StatusOr {
  public:
-  StatusOr(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
+  StatusOr(T value) : v_(std::move(value)) {}            // NOLINT: implicit by design
   StatusOr(Problem problem) : v_(std::move(problem)) {}  // NOLINT
   bool ok() const { return v_.index() == 0; }
   T& value() & { return std::get<0>(v_); }

@@ -1,9 +1,8 @@
 // Helpers for handler unit tests: requests as nginx would hand them over.
 #pragma once
 
-#include <string>
-
 #include <memory>
+#include <string>
 
 #include "cinema/accounts.h"
 #include "cinema/context.h"
