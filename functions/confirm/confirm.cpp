@@ -50,43 +50,37 @@ Problem payment_declined(const std::string& reason) {
   return p;
 }
 
-// What the hold asks to be paid, when it can still be confirmed; otherwise
-// the transaction below gives the right answer without any payment.
+// What the hold asks to be paid, when it can still be confirmed, and its
+// payment so far (one read); otherwise the transaction below gives the right
+// answer without any payment.
 struct Due {
   int64_t total_cents = 0;
   std::string currency;
+  std::string payment_status;  // "" when nothing was asked of the provider yet
+  std::string payment_ref;
+  int64_t attempt = 0;
 };
 
 std::optional<Due> amount_due(Session& s, const AuthUser& user, int64_t show_id, int64_t hold_id) {
   Rows h = s.query(
-      "SELECT total_cents, currency FROM holds WHERE id = ? AND show_id = ? AND user_id = ? "
-      "AND status = 'ACTIVE' AND expires_at > NOW(3)",
+      "SELECT h.total_cents, h.currency, p.status, p.provider_ref, p.attempt FROM holds h "
+      "LEFT JOIN payments p ON p.hold_id = h.id WHERE h.id = ? AND h.show_id = ? AND "
+      "h.user_id = ? AND h.status = 'ACTIVE' AND h.expires_at > NOW(3)",
       hold_id, show_id, user.id);
   if (!h->next()) return std::nullopt;
-  return Due{h->getInt64("total_cents"), get_string(*h, "currency")};
+  return Due{h->getInt64(1), get_string(*h, "currency"), opt_string(*h, "status").value_or(""),
+             opt_string(*h, "provider_ref").value_or(""), h->isNull(5) ? 0 : h->getInt64(5)};
 }
 
 // Authorizes the hold's amount once (keyed by the hold), recording the step.
 // A retried confirm reuses an authorization an earlier attempt obtained.
 StatusOr<std::string> authorize(Context& ctx, const AuthUser& user, int64_t hold_id, const Due& due,
                                 const std::string& token) {
-  struct Earlier {
-    std::string status;
-    std::string reference;
-    int64_t attempt = 0;
-  };
-  auto earlier = ctx.db().autocommit([&](Session& s) -> std::optional<Earlier> {
-    Rows rs =
-        s.query("SELECT status, provider_ref, attempt FROM payments WHERE hold_id = ?", hold_id);
-    if (!rs->next()) return std::nullopt;
-    return Earlier{get_string(*rs, "status"), opt_string(*rs, "provider_ref").value_or(""),
-                   rs->getInt64("attempt")};
-  });
-  if (earlier && (earlier->status == "AUTHORIZED" || earlier->status == "CAPTURED")) {
-    return earlier->reference;
+  if (due.payment_status == "AUTHORIZED" || due.payment_status == "CAPTURED") {
+    return due.payment_ref;
   }
   // A declined or voided authorization is followed by a new one, under a new key.
-  const int64_t attempt = earlier ? earlier->attempt + 1 : 1;
+  const int64_t attempt = due.attempt + 1;
   Authorization auth =
       ctx.payments().authorize({user.id, hold_id, due.total_cents, due.currency, token},
                                payment_key_for_hold(hold_id, attempt));
