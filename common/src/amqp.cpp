@@ -3,8 +3,10 @@
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
 
+#include <algorithm>
 #include <chrono>
-#include <cstring>
+#include <iterator>
+#include <string_view>
 
 #include "cinema/log.h"
 
@@ -48,15 +50,41 @@ amqp_table_entry_t int_arg(const char* key, int32_t value) {
 
 }  // namespace
 
+namespace {
+
+struct Binding {
+  const char* queue;
+  const char* key;  // topic pattern: "*" is exactly one word
+};
+// The durable queues' bindings, declared by declare_event_topology and read
+// by routes_to_durable_queue: one list, so the two cannot drift apart.
+constexpr Binding kDurableBindings[] = {
+    {kWaitlistQueue, "seat.released"},
+    {kNotificationsQueue, "booking.*"},
+    {kNotificationsQueue, "waitlist.*"},
+};
+
+// Topic matching for patterns of literal words and "*" (no "#" here).
+bool topic_matches(std::string_view pattern, std::string_view key) {
+  while (true) {
+    size_t p = pattern.find('.'), k = key.find('.');
+    std::string_view pw = pattern.substr(0, p), kw = key.substr(0, k);
+    if (kw.empty() || (pw != "*" && pw != kw)) return false;
+    if (p == std::string_view::npos || k == std::string_view::npos) {
+      return p == std::string_view::npos && k == std::string_view::npos;
+    }
+    pattern.remove_prefix(p + 1);
+    key.remove_prefix(k + 1);
+  }
+}
+
+}  // namespace
+
 bool routes_to_durable_queue(const std::string& routing_key) {
-  // Mirrors the bindings below: seat.released, booking.*, waitlist.* (one word after the dot).
-  auto one_word_after = [&](const char* prefix) {
-    size_t n = std::strlen(prefix);
-    return routing_key.size() > n && routing_key.compare(0, n, prefix) == 0 &&
-           routing_key.find('.', n) == std::string::npos;
-  };
-  return routing_key == "seat.released" || one_word_after("booking.") ||
-         one_word_after("waitlist.");
+  for (const Binding& b : kDurableBindings) {
+    if (topic_matches(b.key, routing_key)) return true;
+  }
+  return false;
 }
 
 bool declare_event_topology(void* connection, const std::string& exchange_name) {
@@ -93,10 +121,11 @@ bool declare_event_topology(void* connection, const std::string& exchange_name) 
   return exchange(ex, "topic") && exchange(kDeadLetterExchange, "fanout") &&
          queue(kDeadLetterQueue, amqp_empty_table) &&
          bind(kDeadLetterQueue, kDeadLetterExchange, "") && queue(kWaitlistQueue, dlx_args) &&
-         bind(kWaitlistQueue, ex, "seat.released") && queue(kNotificationsQueue, dlx_args) &&
-         bind(kNotificationsQueue, ex, "booking.*") &&
-         bind(kNotificationsQueue, ex, "waitlist.*") && queue(kRecentQueue, recent_args, false) &&
-         bind(kRecentQueue, ex, "#") && drop_legacy(kLegacyArchiveQueue);
+         queue(kNotificationsQueue, dlx_args) &&
+         std::all_of(std::begin(kDurableBindings), std::end(kDurableBindings),
+                     [&](const Binding& b) { return bind(b.queue, ex, b.key); }) &&
+         queue(kRecentQueue, recent_args, false) && bind(kRecentQueue, ex, "#") &&
+         drop_legacy(kLegacyArchiveQueue);
 }
 
 BrokerCheck::BrokerCheck(AmqpSettings settings) : settings_(std::move(settings)) {}
