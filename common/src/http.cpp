@@ -293,8 +293,16 @@ std::string serialize_response(const Response& r) {
 }
 
 Router& Router::on(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back(Route{std::move(method), split_path(pattern), std::move(handler)});
+  auto segments = split_path(pattern);
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
   return *this;
+}
+
+std::vector<std::pair<std::string, std::string>> Router::table() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) out.emplace_back(route.method, route.pattern);
+  return out;
 }
 
 Response Router::dispatch(const Request& req, Context& ctx) const {

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 #include "cinema/crypto.h"
 #include "cinema/json.h"
@@ -165,6 +166,18 @@ int serve_cgi(const Handler& handler, Context& ctx) {
 }
 
 }  // namespace
+
+int serve(const Router& router, int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--routes") {
+    for (const auto& [method, pattern] : router.table()) std::printf("%s %s\n", method.c_str(), pattern.c_str());
+    return std::fflush(stdout) == 0 ? 0 : 1;
+  }
+  if (argc > 1) {
+    std::fprintf(stderr, "usage: %s [--routes]\n", argv[0]);
+    return 64;  // EX_USAGE
+  }
+  return serve([&router](const Request& req, Context& ctx) { return router.dispatch(req, ctx); });
+}
 
 int serve(const Handler& handler) {
   std::string name = function_name_from_env();

@@ -95,7 +95,7 @@ std::optional<UserRow> lock_user(Session& s, int64_t id) {
 Response update_user(const Request& req, Context& ctx) {
   auto admin = require_admin(req, ctx);
   if (!admin.ok()) return Response::problem(admin.problem());
-  auto id = path_id(req, "user");
+  auto id = path_id(req, "id");
   if (!id.ok()) return Response::problem(id.problem());
   auto body = read_json(req, {"role", "disabled"});
   if (!body.ok()) return Response::problem(body.problem());
@@ -154,16 +154,17 @@ Response update_user(const Request& req, Context& ctx) {
   return Response::json(200, *out).with_header("Cache-Control", "no-store");
 }
 
+}  // namespace
+
 const Router& router() {
   static const Router r = [] {
     Router r;
-    r.on("GET", "/v1/admin/users", list).on("PATCH", "/v1/admin/users/{user}", update_user);
+    r.on("GET", "/v1/admin/users", list).on("PATCH", "/v1/admin/users/{id}", update_user);
     return r;
   }();
   return r;
 }
 
-}  // namespace
 
 Response handle(const Request& req, Context& ctx) {
   return router().dispatch(req, ctx);

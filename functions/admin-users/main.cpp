@@ -1,6 +1,6 @@
 #include "admin-users.h"
 #include "cinema/serve.h"
 
-int main() {
-  return cinema::serve(cinema::admin_users::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::admin_users::router(), argc, argv);
 }

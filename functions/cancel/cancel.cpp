@@ -19,13 +19,17 @@ Response cancel_own(const Request& req, Context& ctx) {
 
 }  // namespace
 
-Response handle(const Request& req, Context& ctx) {
-  static const Router router = [] {
+const Router& router() {
+  static const Router r = [] {
     Router r;
     r.on("DELETE", "/v1/reservations/{id}", cancel_own);
     return r;
   }();
-  return router.dispatch(req, ctx);
+  return r;
+}
+
+Response handle(const Request& req, Context& ctx) {
+  return router().dispatch(req, ctx);
 }
 
 }  // namespace cinema::cancel

@@ -1,6 +1,6 @@
 #include "cancel.h"
 #include "cinema/serve.h"
 
-int main() {
-  return cinema::serve(cinema::cancel::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::cancel::router(), argc, argv);
 }

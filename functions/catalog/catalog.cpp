@@ -154,6 +154,8 @@ Handler by_id(StatusOr<std::string> (*load)(Session&, int64_t)) {
   };
 }
 
+}  // namespace
+
 const Router& router() {
   static const Router r = [] {
     Router r;
@@ -198,7 +200,6 @@ const Router& router() {
   return r;
 }
 
-}  // namespace
 
 Response handle(const Request& req, Context& ctx) {
   return router().dispatch(req, ctx);

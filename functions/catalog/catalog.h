@@ -14,4 +14,7 @@ namespace cinema::catalog {
 
 Response handle(const Request& req, Context& ctx);
 
+// The function\'s routes; main() serves them (and prints them for --routes).
+const Router& router();
+
 }  // namespace cinema::catalog

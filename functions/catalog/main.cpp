@@ -1,6 +1,6 @@
 #include "catalog.h"
 #include "cinema/serve.h"
 
-int main() {
-  return cinema::serve(cinema::catalog::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::catalog::router(), argc, argv);
 }

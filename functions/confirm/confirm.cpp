@@ -271,13 +271,17 @@ Response handle_confirm(const Request& req, Context& ctx) {
 
 }  // namespace
 
-Response handle(const Request& req, Context& ctx) {
-  static const Router router = [] {
+const Router& router() {
+  static const Router r = [] {
     Router r;
     r.on("POST", "/v1/shows/{id}/confirm", handle_confirm);
     return r;
   }();
-  return router.dispatch(req, ctx);
+  return r;
+}
+
+Response handle(const Request& req, Context& ctx) {
+  return router().dispatch(req, ctx);
 }
 
 }  // namespace cinema::confirm

@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "confirm.h"
 
-int main() {
-  return cinema::serve(cinema::confirm::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::confirm::router(), argc, argv);
 }

@@ -31,4 +31,13 @@ Response handle(const Request& req, Context& ctx) {
   return Response::json(200, w.str()).with_header("Cache-Control", "no-store");
 }
 
+const Router& router() {
+  static const Router r = [] {
+    Router r;
+    r.on("GET", "/v1/health", handle);
+    return r;
+  }();
+  return r;
+}
+
 }  // namespace cinema::health

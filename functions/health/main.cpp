@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "health.h"
 
-int main() {
-  return cinema::serve(cinema::health::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::health::router(), argc, argv);
 }

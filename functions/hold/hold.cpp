@@ -297,14 +297,18 @@ Response release(const Request& req, Context& ctx) {
 
 }  // namespace
 
-Response handle(const Request& req, Context& ctx) {
-  static const Router router = [] {
+const Router& router() {
+  static const Router r = [] {
     Router r;
     r.on("POST", "/v1/shows/{id}/hold", place);
     r.on("DELETE", "/v1/shows/{id}/hold", release);
     return r;
   }();
-  return router.dispatch(req, ctx);
+  return r;
+}
+
+Response handle(const Request& req, Context& ctx) {
+  return router().dispatch(req, ctx);
 }
 
 }  // namespace cinema::hold

@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "hold.h"
 
-int main() {
-  return cinema::serve(cinema::hold::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::hold::router(), argc, argv);
 }

@@ -82,4 +82,13 @@ Response handle(const Request& req, Context& ctx) {
   return Response::json(200, token_pair_json(pair)).with_header("Cache-Control", "no-store");
 }
 
+const Router& router() {
+  static const Router r = [] {
+    Router r;
+    r.on("POST", "/v1/auth/login", handle);
+    return r;
+  }();
+  return r;
+}
+
 }  // namespace cinema::login

@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "login.h"
 
-int main() {
-  return cinema::serve(cinema::login::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::login::router(), argc, argv);
 }

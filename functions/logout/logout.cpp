@@ -23,4 +23,13 @@ Response handle(const Request& req, Context& ctx) {
   return Response::no_content();
 }
 
+const Router& router() {
+  static const Router r = [] {
+    Router r;
+    r.on("POST", "/v1/auth/logout", handle);
+    return r;
+  }();
+  return r;
+}
+
 }  // namespace cinema::logout

@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "logout.h"
 
-int main() {
-  return cinema::serve(cinema::logout::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::logout::router(), argc, argv);
 }

@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "me.h"
 
-int main() {
-  return cinema::serve(cinema::me::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::me::router(), argc, argv);
 }

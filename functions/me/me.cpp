@@ -25,4 +25,13 @@ Response handle(const Request& req, Context& ctx) {
   return Response::json(200, *body).with_header("Cache-Control", "no-store");
 }
 
+const Router& router() {
+  static const Router r = [] {
+    Router r;
+    r.on("GET", "/v1/me", handle);
+    return r;
+  }();
+  return r;
+}
+
 }  // namespace cinema::me

@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "noop.h"
 
-int main() {
-  return cinema::serve(cinema::noop::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::noop::router(), argc, argv);
 }

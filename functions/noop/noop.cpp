@@ -6,4 +6,13 @@ Response handle(const Request&, Context&) {
   return Response::json(200, "{}");
 }
 
+const Router& router() {
+  static const Router r = [] {
+    Router r;
+    r.on("GET", "/v1/_noop", handle);
+    return r;
+  }();
+  return r;
+}
+
 }  // namespace cinema::noop

@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "owner-cinemas.h"
 
-int main() {
-  return cinema::serve(cinema::owner_cinemas::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::owner_cinemas::router(), argc, argv);
 }

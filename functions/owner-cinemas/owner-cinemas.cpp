@@ -130,7 +130,7 @@ Response create(const Request& req, Context& ctx) {
 Response update(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "cinema");
+  auto id = path_id(req, "id");
   if (!id.ok()) return Response::problem(id.problem());
   auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
   if (!f.ok()) return Response::problem(f.problem());
@@ -158,7 +158,7 @@ Response update(const Request& req, Context& ctx) {
 Response remove(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "cinema");
+  auto id = path_id(req, "id");
   if (!id.ok()) return Response::problem(id.problem());
   auto out = write_catalog(
       ctx,
@@ -188,19 +188,20 @@ Response remove(const Request& req, Context& ctx) {
   return Response::no_content();
 }
 
+}  // namespace
+
 const Router& router() {
   static const Router r = [] {
     Router r;
     r.on("POST", "/v1/cinemas", create)
-        .on("PUT", "/v1/cinemas/{cinema}", update)
-        .on("PATCH", "/v1/cinemas/{cinema}", update)
-        .on("DELETE", "/v1/cinemas/{cinema}", remove);
+        .on("PUT", "/v1/cinemas/{id}", update)
+        .on("PATCH", "/v1/cinemas/{id}", update)
+        .on("DELETE", "/v1/cinemas/{id}", remove);
     return r;
   }();
   return r;
 }
 
-}  // namespace
 
 Response handle(const Request& req, Context& ctx) {
   return router().dispatch(req, ctx);

@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "owner-halls.h"
 
-int main() {
-  return cinema::serve(cinema::owner_halls::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::owner_halls::router(), argc, argv);
 }

@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "owner-reservations.h"
 
-int main() {
-  return cinema::serve(cinema::owner_reservations::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::owner_reservations::router(), argc, argv);
 }

@@ -68,15 +68,19 @@ Response cancel(const Request& req, Context& ctx) {
 
 }  // namespace
 
-Response handle(const Request& req, Context& ctx) {
-  static const Router router = [] {
+const Router& router() {
+  static const Router r = [] {
     Router r;
     r.on("GET", "/v1/shows/{id}/reservations", show_reservations);
     r.on("GET", "/v1/owner/reservations/{id}", one);
     r.on("DELETE", "/v1/owner/reservations/{id}", cancel);
     return r;
   }();
-  return router.dispatch(req, ctx);
+  return r;
+}
+
+Response handle(const Request& req, Context& ctx) {
+  return router().dispatch(req, ctx);
 }
 
 }  // namespace cinema::owner_reservations

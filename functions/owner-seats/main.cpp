@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "owner-seats.h"
 
-int main() {
-  return cinema::serve(cinema::owner_seats::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::owner_seats::router(), argc, argv);
 }

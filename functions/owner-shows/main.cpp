@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "owner-shows.h"
 
-int main() {
-  return cinema::serve(cinema::owner_shows::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::owner_shows::router(), argc, argv);
 }

@@ -172,7 +172,7 @@ Response create(const Request& req, Context& ctx) {
 Response update(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "show");
+  auto id = path_id(req, "id");
   if (!id.ok()) return Response::problem(id.problem());
   auto f = read_show_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
   if (!f.ok()) return Response::problem(f.problem());
@@ -242,7 +242,7 @@ Response update(const Request& req, Context& ctx) {
 Response remove(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
   if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "show");
+  auto id = path_id(req, "id");
   if (!id.ok()) return Response::problem(id.problem());
   auto out = write_catalog(
       ctx,
@@ -283,19 +283,20 @@ Response remove(const Request& req, Context& ctx) {
   return Response::no_content();
 }
 
+}  // namespace
+
 const Router& router() {
   static const Router r = [] {
     Router r;
     r.on("POST", "/v1/shows", create)
-        .on("PUT", "/v1/shows/{show}", update)
-        .on("PATCH", "/v1/shows/{show}", update)
-        .on("DELETE", "/v1/shows/{show}", remove);
+        .on("PUT", "/v1/shows/{id}", update)
+        .on("PATCH", "/v1/shows/{id}", update)
+        .on("DELETE", "/v1/shows/{id}", remove);
     return r;
   }();
   return r;
 }
 
-}  // namespace
 
 Response handle(const Request& req, Context& ctx) {
   return router().dispatch(req, ctx);

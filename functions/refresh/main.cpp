@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "refresh.h"
 
-int main() {
-  return cinema::serve(cinema::refresh::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::refresh::router(), argc, argv);
 }

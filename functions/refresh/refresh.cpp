@@ -51,4 +51,13 @@ Response handle(const Request& req, Context& ctx) {
   return Response::json(200, token_pair_json(*result)).with_header("Cache-Control", "no-store");
 }
 
+const Router& router() {
+  static const Router r = [] {
+    Router r;
+    r.on("POST", "/v1/auth/refresh", handle);
+    return r;
+  }();
+  return r;
+}
+
 }  // namespace cinema::refresh

@@ -9,4 +9,7 @@ namespace cinema::refresh {
 
 Response handle(const Request& req, Context& ctx);
 
+// The function\'s routes; main() serves them (and prints them for --routes).
+const Router& router();
+
 }  // namespace cinema::refresh

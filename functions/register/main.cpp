@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "register.h"
 
-int main() {
-  return cinema::serve(cinema::registration::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::registration::router(), argc, argv);
 }

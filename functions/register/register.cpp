@@ -68,4 +68,13 @@ Response handle(const Request& req, Context& ctx) {
   return Response::json(201, w.str()).with_header("Location", "/v1/me");
 }
 
+const Router& router() {
+  static const Router r = [] {
+    Router r;
+    r.on("POST", "/v1/auth/register", handle);
+    return r;
+  }();
+  return r;
+}
+
 }  // namespace cinema::registration

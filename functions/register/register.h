@@ -8,4 +8,7 @@ namespace cinema::registration {
 
 Response handle(const Request& req, Context& ctx);
 
+// The function\'s routes; main() serves them (and prints them for --routes).
+const Router& router();
+
 }  // namespace cinema::registration

@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "reservations.h"
 
-int main() {
-  return cinema::serve(cinema::reservations::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::reservations::router(), argc, argv);
 }

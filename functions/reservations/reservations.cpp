@@ -81,14 +81,18 @@ Response one(const Request& req, Context& ctx) {
 
 }  // namespace
 
-Response handle(const Request& req, Context& ctx) {
-  static const Router router = [] {
+const Router& router() {
+  static const Router r = [] {
     Router r;
     r.on("GET", "/v1/my-reservations", mine);
     r.on("GET", "/v1/reservations/{id}", one);
     return r;
   }();
-  return router.dispatch(req, ctx);
+  return r;
+}
+
+Response handle(const Request& req, Context& ctx) {
+  return router().dispatch(req, ctx);
 }
 
 }  // namespace cinema::reservations

@@ -10,4 +10,7 @@ namespace cinema::reservations {
 
 Response handle(const Request& req, Context& ctx);
 
+// The function\'s routes; main() serves them (and prints them for --routes).
+const Router& router();
+
 }  // namespace cinema::reservations

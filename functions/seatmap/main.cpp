@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "seatmap.h"
 
-int main() {
-  return cinema::serve(cinema::seatmap::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::seatmap::router(), argc, argv);
 }

@@ -15,4 +15,7 @@ namespace cinema::seatmap {
 
 Response handle(const Request& req, Context& ctx);
 
+// The function\'s routes; main() serves them (and prints them for --routes).
+const Router& router();
+
 }  // namespace cinema::seatmap

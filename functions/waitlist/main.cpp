@@ -1,6 +1,6 @@
 #include "cinema/serve.h"
 #include "waitlist.h"
 
-int main() {
-  return cinema::serve(cinema::waitlist::handle);
+int main(int argc, char** argv) {
+  return cinema::serve(cinema::waitlist::router(), argc, argv);
 }

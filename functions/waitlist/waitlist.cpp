@@ -154,15 +154,19 @@ Response mine(const Request& req, Context& ctx) {
 
 }  // namespace
 
-Response handle(const Request& req, Context& ctx) {
-  static const Router router = [] {
+const Router& router() {
+  static const Router r = [] {
     Router r;
     r.on("POST", "/v1/shows/{id}/waitlist", join);
     r.on("DELETE", "/v1/shows/{id}/waitlist", leave);
     r.on("GET", "/v1/my-waitlist", mine);
     return r;
   }();
-  return router.dispatch(req, ctx);
+  return r;
+}
+
+Response handle(const Request& req, Context& ctx) {
+  return router().dispatch(req, ctx);
 }
 
 }  // namespace cinema::waitlist

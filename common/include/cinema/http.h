@@ -83,9 +83,15 @@ class Router {
   Router& on(std::string method, std::string pattern, Handler handler);
   Response dispatch(const Request& req, Context& ctx) const;
 
+  // The route table as declared: (method, pattern) in declaration order. A
+  // function binary prints it for `--routes`; the nginx and Apache routes and
+  // the route consistency checks are generated from it (scripts/routes).
+  std::vector<std::pair<std::string, std::string>> table() const;
+
  private:
   struct Route {
     std::string method;
+    std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
   };

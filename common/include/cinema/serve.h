@@ -12,6 +12,11 @@ namespace cinema {
 // is finished first). Returns the process exit code.
 int serve(const Handler& handler);
 
+// A function binary's main(): serves `router`. With `--routes` it prints the
+// route table instead, one "METHOD /pattern" line per route, and exits; the
+// build writes that to build/routes/<function>.routes.
+int serve(const Router& router, int argc, char** argv);
+
 // One request through the same safety net as serve(): body-size check,
 // exception mapping, logging. Exposed for tests.
 Response handle_safely(const Handler& handler, const Request& req, Context& ctx);
