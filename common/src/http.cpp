@@ -294,7 +294,8 @@ std::string serialize_response(const Response& r) {
 
 Router& Router::on(std::string method, std::string pattern, Handler handler) {
   auto segments = split_path(pattern);
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back(
+      Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
   return *this;
 }
 

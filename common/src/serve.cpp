@@ -169,7 +169,8 @@ int serve_cgi(const Handler& handler, Context& ctx) {
 
 int serve(const Router& router, int argc, char** argv) {
   if (argc == 2 && std::string_view(argv[1]) == "--routes") {
-    for (const auto& [method, pattern] : router.table()) std::printf("%s %s\n", method.c_str(), pattern.c_str());
+    for (const auto& [method, pattern] : router.table())
+      std::printf("%s %s\n", method.c_str(), pattern.c_str());
     return std::fflush(stdout) == 0 ? 0 : 1;
   }
   if (argc > 1) {

@@ -202,7 +202,6 @@ const Router& router() {
   return r;
 }
 
-
 Response handle(const Request& req, Context& ctx) {
   return router().dispatch(req, ctx);
 }
