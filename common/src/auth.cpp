@@ -18,7 +18,7 @@ StatusOr<AuthUser> authenticate(const Request& req, Context& ctx) {
   }
   auto claims = verify_access_token(
       ctx.config().jwt, std::string_view(header).substr(kScheme.size()), ctx.clock().now_s());
-  if (!claims.ok()) return claims.problem();
+  CINEMA_RETURN_IF_ERROR(claims);
   auto account = ctx.accounts().current(claims->user_id);
   if (!account) return unauthorized("The account of this token no longer exists");
   if (account->disabled) return unauthorized("This account is disabled");

@@ -163,7 +163,7 @@ StatusOr<CancelResult> cancel_reservation(Context& ctx, const AuthUser& actor,
 Response cancel_reservation_response(Context& ctx, const AuthUser& actor, int64_t reservation_id,
                                      bool (*allowed)(const AuthUser&, const ReservationRef&)) {
   auto result = cancel_reservation(ctx, actor, reservation_id, allowed);
-  if (!result.ok()) return Response::problem(result.problem());
+  CINEMA_RETURN_IF_ERROR(result);
   after_seat_change(ctx, result->show_id, result->events);
   return Response::json(200, result->body);
 }

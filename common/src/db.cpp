@@ -290,4 +290,27 @@ std::string get_string(sql::ResultSet& rs, const char* column) {
   return rs.getString(column).asStdString();
 }
 
+namespace detail {
+
+std::optional<Problem> run_with_constraints(const ConstraintProblems& problems,
+                                            const std::function<void()>& fn) {
+  try {
+    fn();
+    return std::nullopt;
+  } catch (const sql::SQLException& e) {
+    const int code = e.getErrorCode();
+    const std::string what = e.what();
+    for (const auto& c : problems) {
+      const int wanted =
+          c.violation == Violation::kDuplicateKey ? kErrDuplicateKey : kErrRowIsReferenced;
+      if (code == wanted && (c.key.empty() || what.find(c.key) != std::string::npos)) {
+        return c.problem;
+      }
+    }
+    throw;
+  }
+}
+
+}  // namespace detail
+
 }  // namespace cinema

@@ -34,6 +34,8 @@ Response Response::no_content() {
   return r;
 }
 
+Response::Response(const Problem& p) : Response(problem(p)) {}
+
 Response Response::problem(const Problem& p) {
   JsonWriter w;
   w.begin_object();

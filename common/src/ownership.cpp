@@ -25,7 +25,7 @@ StatusOr<Ownership> find_ownership(Session& s, Owned kind, int64_t id, bool lock
 StatusOr<Ownership> authorize_owner(Session& s, const AuthUser& user, Owned kind, int64_t id,
                                     bool lock) {
   auto o = find_ownership(s, kind, id, lock);
-  if (!o.ok()) return o.problem();
+  CINEMA_RETURN_IF_ERROR(o);
   if (user.role != "ADMIN" && o->owner_id != user.id) {
     return forbidden("This belongs to another owner's cinema");
   }
@@ -34,8 +34,8 @@ StatusOr<Ownership> authorize_owner(Session& s, const AuthUser& user, Owned kind
 
 StatusOr<AuthUser> require_owner(const Request& req, Context& ctx) {
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return user.problem();
-  if (auto st = require_role(*user, {"OWNER", "ADMIN"}); !st.ok()) return st.problem();
+  CINEMA_RETURN_IF_ERROR(user);
+  CINEMA_RETURN_IF_ERROR(require_role(*user, {"OWNER", "ADMIN"}));
   return user;
 }
 

@@ -11,9 +11,9 @@ bool own_reservation(const AuthUser& actor, const ReservationRef& r) {
 
 Response cancel_own(const Request& req, Context& ctx) {
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   return cancel_reservation_response(ctx, *user, *id, own_reservation);
 }
 

@@ -42,7 +42,7 @@ Response cached(const Request& req, Context& ctx, std::initializer_list<std::str
                                 .with_header("X-Cache", "HIT"));
   }
   StatusOr<std::string> body = ctx.db().autocommit(load);
-  if (!body.ok()) return Response::problem(body.problem());
+  CINEMA_RETURN_IF_ERROR(body);
   cache.put(key, *body);
   return conditional(req, Response::json(200, *body)
                               .with_header("Cache-Control", "no-cache")
@@ -106,7 +106,7 @@ StatusOr<ShowFilter> read_show_filter(const Request& req, const Context& ctx) {
   }
   if (errors.empty() && f.to_s < f.from_s) errors.push_back({"to", "must not be before from"});
   auto cinema_id = optional_id(req, "cinema_id");
-  if (!cinema_id.ok()) return cinema_id.problem();
+  CINEMA_RETURN_IF_ERROR(cinema_id);
   f.cinema_id = *cinema_id;
   if (!errors.empty()) return bad_request("Invalid query parameters", std::move(errors));
   return f;
@@ -114,7 +114,7 @@ StatusOr<ShowFilter> read_show_filter(const Request& req, const Context& ctx) {
 
 Response cinemas(const Request& req, Context& ctx) {
   auto page = read_page(req);
-  if (!page.ok()) return Response::problem(page.problem());
+  CINEMA_RETURN_IF_ERROR(page);
   auto city = req.query_param("city");
   if (city && city->empty()) city.reset();
   return cached(req, ctx, {"limit", "cursor", "city"},
@@ -123,16 +123,16 @@ Response cinemas(const Request& req, Context& ctx) {
 
 Response shows(const Request& req, Context& ctx) {
   auto page = read_page(req);
-  if (!page.ok()) return Response::problem(page.problem());
+  CINEMA_RETURN_IF_ERROR(page);
   auto filter = read_show_filter(req, ctx);
-  if (!filter.ok()) return Response::problem(filter.problem());
+  CINEMA_RETURN_IF_ERROR(filter);
   return cached(req, ctx, {"limit", "cursor", "from", "to", "cinema_id"},
                 [&](Session& s) { return list_shows(s, *filter, *page); });
 }
 
 Response search(const Request& req, Context& ctx) {
   auto page = read_page(req);
-  if (!page.ok()) return Response::problem(page.problem());
+  CINEMA_RETURN_IF_ERROR(page);
   std::string q = req.query_param("q").value_or("");
   if (q.size() > 100) {
     return Response::problem(bad_request("q is too long", {{"q", "must be at most 100 bytes"}}));
@@ -147,9 +147,9 @@ Response search(const Request& req, Context& ctx) {
 
 // GET /v1/.../{id}... handled by a loader taking the id.
 Handler by_id(StatusOr<std::string> (*load)(Session&, int64_t)) {
-  return [load](const Request& req, Context& ctx) {
+  return [load](const Request& req, Context& ctx) -> Response {
     auto id = path_id(req, "id");
-    if (!id.ok()) return Response::problem(id.problem());
+    CINEMA_RETURN_IF_ERROR(id);
     return cached(req, ctx, {}, [&](Session& s) { return load(s, *id); });
   };
 }
@@ -164,9 +164,9 @@ const Router& router() {
     r.on("GET", "/v1/cinemas/{id}/halls", by_id(list_halls));
     r.on("GET", "/v1/halls/{id}", by_id(get_hall));
     r.on("GET", "/v1/halls/{id}/seats/layout", by_id(hall_layout));
-    r.on("GET", "/v1/halls/{id}/seats", [](const Request& req, Context& ctx) {
+    r.on("GET", "/v1/halls/{id}/seats", [](const Request& req, Context& ctx) -> Response {
       auto id = path_id(req, "id");
-      if (!id.ok()) return Response::problem(id.problem());
+      CINEMA_RETURN_IF_ERROR(id);
       std::optional<bool> active;
       if (auto a = req.query_param("active"); a && !a->empty()) {
         if (*a != "true" && *a != "false") {
@@ -177,18 +177,18 @@ const Router& router() {
       }
       return cached(req, ctx, {"active"}, [&](Session& s) { return hall_seats(s, *id, active); });
     });
-    r.on("GET", "/v1/halls/{id}/shows", [](const Request& req, Context& ctx) {
+    r.on("GET", "/v1/halls/{id}/shows", [](const Request& req, Context& ctx) -> Response {
       auto id = path_id(req, "id");
-      if (!id.ok()) return Response::problem(id.problem());
+      CINEMA_RETURN_IF_ERROR(id);
       auto page = read_page(req);
-      if (!page.ok()) return Response::problem(page.problem());
+      CINEMA_RETURN_IF_ERROR(page);
       auto filter = read_show_filter(req, ctx);
-      if (!filter.ok()) return Response::problem(filter.problem());
+      CINEMA_RETURN_IF_ERROR(filter);
       filter->hall_id = *id;
       return cached(req, ctx, {"limit", "cursor", "from", "to", "cinema_id"},
                     [&](Session& s) -> StatusOr<std::string> {
                       auto hall = get_hall(s, *id);
-                      if (!hall.ok()) return hall.problem();
+                      CINEMA_RETURN_IF_ERROR(hall);
                       return list_shows(s, *filter, *page);
                     });
     });

@@ -1,7 +1,5 @@
 #include "owner-cinemas.h"
 
-#include <cppconn/exception.h>
-
 #include <cctype>
 #include <functional>
 #include <optional>
@@ -18,11 +16,10 @@
 namespace cinema::owner_cinemas {
 namespace {
 
-const DbErrorMapper map_db_error = [](int code, const std::string&) -> std::optional<Problem> {
-  if (code == kErrRowIsReferenced) {
-    return conflict("The cinema is still referenced by shows; delete them first");
-  }
-  return std::nullopt;
+// What the schema refuses, in the client's words.
+const ConstraintProblems kConstraints = {
+    {Violation::kRowIsReferenced, "",
+     conflict("The cinema is still referenced by shows; delete them first")},
 };
 
 enum class Mode { kCreate, kReplace, kPatch };
@@ -58,7 +55,7 @@ bool valid_timezone(const std::string& tz) {
 
 StatusOr<CinemaFields> read_fields(const Request& req, Mode mode) {
   auto body = read_json(req, {"name", "city", "address", "timezone"});
-  if (!body.ok()) return body.problem();
+  CINEMA_RETURN_IF_ERROR(body);
   const auto& root = body->root();
   if (mode == Mode::kPatch && root.MemberCount() == 0) {
     return bad_request("Send at least one of name, city, address, timezone");
@@ -76,7 +73,7 @@ StatusOr<CinemaFields> read_fields(const Request& req, Mode mode) {
   if (f.timezone && !valid_timezone(*f.timezone)) {
     body->add_error("timezone", "must be \"UTC\" or an IANA zone name such as \"Europe/Berlin\"");
   }
-  if (auto st = body->finish(); !st.ok()) return st.problem();
+  CINEMA_RETURN_IF_ERROR(body->finish());
   return f;
 }
 
@@ -105,9 +102,9 @@ std::string cinema_json(Session& s, int64_t id) {
 
 Response create(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto f = read_fields(req, Mode::kCreate);
-  if (!f.ok()) return Response::problem(f.problem());
+  CINEMA_RETURN_IF_ERROR(f);
   // The caller becomes the owner, also when an ADMIN creates the cinema.
   auto out = write_catalog(
       ctx,
@@ -121,24 +118,24 @@ Response create(const Request& req, Context& ctx) {
                     {user->id, user->role, "cinema.create", "cinema", id, std::nullopt, after});
         return Written{id, after};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   return Response::json(201, out->json)
       .with_header("Location", "/v1/cinemas/" + std::to_string(out->id));
 }
 
 Response update(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
-  if (!f.ok()) return Response::problem(f.problem());
+  CINEMA_RETURN_IF_ERROR(f);
   auto out = write_catalog(
       ctx,
       [&](Session& s) -> StatusOr<Written> {
         auto owner = authorize_owner(s, *user, Owned::kCinema, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+        CINEMA_RETURN_IF_ERROR(owner);
         std::string before = cinema_json(s, *id);
         s.exec(
             "UPDATE cinemas SET name = COALESCE(?, name), city = COALESCE(?, city), "
@@ -148,8 +145,8 @@ Response update(const Request& req, Context& ctx) {
         write_audit(s, ctx, {user->id, user->role, "cinema.update", "cinema", *id, before, after});
         return Written{*id, after};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   return Response::json(200, out->json);
 }
 
@@ -157,14 +154,14 @@ Response update(const Request& req, Context& ctx) {
 // shows carry bookings, so a cinema with any show is refused.
 Response remove(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto out = write_catalog(
       ctx,
       [&](Session& s) -> StatusOr<Written> {
         auto owner = authorize_owner(s, *user, Owned::kCinema, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+        CINEMA_RETURN_IF_ERROR(owner);
         Rows shows = s.query(
             "SELECT sh.id FROM shows sh JOIN halls h ON h.id = sh.hall_id WHERE h.cinema_id = ? "
             "LIMIT 1 LOCK IN SHARE MODE",
@@ -183,8 +180,8 @@ Response remove(const Request& req, Context& ctx) {
                     {user->id, user->role, "cinema.delete", "cinema", *id, before, std::nullopt});
         return Written{*id, ""};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   return Response::no_content();
 }
 

@@ -1,7 +1,5 @@
 #include "owner-halls.h"
 
-#include <cppconn/exception.h>
-
 #include <functional>
 #include <optional>
 #include <string>
@@ -17,12 +15,11 @@
 namespace cinema::owner_halls {
 namespace {
 
-const DbErrorMapper map_db_error = [](int code, const std::string&) -> std::optional<Problem> {
-  if (code == kErrDuplicateKey) return conflict("This cinema already has a hall with this name");
-  if (code == kErrRowIsReferenced) {
-    return conflict("The hall's seats are used by shows; delete those shows first");
-  }
-  return std::nullopt;
+// What the schema refuses, in the client's words.
+const ConstraintProblems kConstraints = {
+    {Violation::kDuplicateKey, "", conflict("This cinema already has a hall with this name")},
+    {Violation::kRowIsReferenced, "",
+     conflict("The hall's seats are used by shows; delete those shows first")},
 };
 
 enum class Mode { kCreate, kReplace, kPatch };
@@ -72,7 +69,7 @@ StatusOr<HallFields> read_fields(const Request& req, Mode mode) {
   auto body = mode == Mode::kCreate
                   ? read_json(req, {"cinema_id", "name", "rows", "cols", "layout"})
                   : read_json(req, {"name", "rows", "cols", "layout"});
-  if (!body.ok()) return body.problem();
+  CINEMA_RETURN_IF_ERROR(body);
   const auto& root = body->root();
   if (mode == Mode::kPatch && root.MemberCount() == 0) {
     return bad_request("Send at least one of name, layout, rows and cols");
@@ -87,7 +84,7 @@ StatusOr<HallFields> read_fields(const Request& req, Mode mode) {
   }
   f.name = read_text(*body, "name", required, 1, 100);
   f.grid = read_grid(*body, required);
-  if (auto st = body->finish(); !st.ok()) return st.problem();
+  CINEMA_RETURN_IF_ERROR(body->finish());
   return f;
 }
 
@@ -166,14 +163,14 @@ bool has_shows(Session& s, int64_t hall_id) {
 
 Response create(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto f = read_fields(req, Mode::kCreate);
-  if (!f.ok()) return Response::problem(f.problem());
+  CINEMA_RETURN_IF_ERROR(f);
   auto out = write_catalog(
       ctx,
       [&](Session& s) -> StatusOr<Written> {
         auto owner = authorize_owner(s, *user, Owned::kCinema, *f->cinema_id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+        CINEMA_RETURN_IF_ERROR(owner);
         s.exec("INSERT INTO halls (cinema_id, name, rows_count, cols_count) VALUES (?, ?, ?, ?)",
                *f->cinema_id, *f->name, f->grid->rows, f->grid->cols);
         int64_t id = s.last_insert_id();
@@ -182,24 +179,24 @@ Response create(const Request& req, Context& ctx) {
         write_audit(s, ctx, {user->id, user->role, "hall.create", "hall", id, std::nullopt, after});
         return Written{id, after};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   return Response::json(201, out->json)
       .with_header("Location", "/v1/halls/" + std::to_string(out->id));
 }
 
 Response update(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
-  if (!f.ok()) return Response::problem(f.problem());
+  CINEMA_RETURN_IF_ERROR(f);
   auto out = write_catalog(
       ctx,
       [&](Session& s) -> StatusOr<Written> {
         auto owner = authorize_owner(s, *user, Owned::kHall, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+        CINEMA_RETURN_IF_ERROR(owner);
         auto hall = load_hall(s, *id);
         if (!hall) return not_found("No such hall");
         std::string before = to_json(*hall);
@@ -223,21 +220,21 @@ Response update(const Request& req, Context& ctx) {
         write_audit(s, ctx, {user->id, user->role, "hall.update", "hall", *id, before, after});
         return Written{*id, after};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   return Response::json(200, out->json);
 }
 
 Response remove(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto out = write_catalog(
       ctx,
       [&](Session& s) -> StatusOr<Written> {
         auto owner = authorize_owner(s, *user, Owned::kHall, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+        CINEMA_RETURN_IF_ERROR(owner);
         if (has_shows(s, *id)) {
           return conflict(
               "This hall has shows; delete its shows first (a show with bookings cannot be "
@@ -250,8 +247,8 @@ Response remove(const Request& req, Context& ctx) {
                     {user->id, user->role, "hall.delete", "hall", *id, before, std::nullopt});
         return Written{*id, ""};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   return Response::no_content();
 }
 

@@ -1,7 +1,5 @@
 #include "owner-seats.h"
 
-#include <cppconn/exception.h>
-
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,19 +20,15 @@
 namespace cinema::owner_seats {
 namespace {
 
-const DbErrorMapper map_db_error = [](int code, const std::string& what) -> std::optional<Problem> {
-  if (code == kErrDuplicateKey) {
-    if (what.find("uq_seats_grid") != std::string::npos) {
-      return conflict("Another seat of this hall is already at this grid_row and grid_col");
-    }
-    return conflict("Another seat of this hall already has this row_label and number");
-  }
-  if (code == kErrRowIsReferenced) {
-    return conflict(
-        "The seat is part of existing shows; deactivate it instead with "
-        "PATCH {\"active\":false}");
-  }
-  return std::nullopt;
+// What the schema refuses, in the client's words.
+const ConstraintProblems kConstraints = {
+    {Violation::kDuplicateKey, "uq_seats_grid",
+     conflict("Another seat of this hall is already at this grid_row and grid_col")},
+    {Violation::kDuplicateKey, "",
+     conflict("Another seat of this hall already has this row_label and number")},
+    {Violation::kRowIsReferenced, "",
+     conflict("The seat is part of existing shows; deactivate it instead with "
+              "PATCH {\"active\":false}")},
 };
 
 constexpr int kMaxGrid = 100;
@@ -71,7 +65,7 @@ StatusOr<SeatFields> read_fields(const Request& req, Mode mode) {
       mode == Mode::kCreate
           ? read_json(req, {"hall_id", "row_label", "number", "grid_row", "grid_col", "seat_type"})
           : read_json(req, {"row_label", "number", "grid_row", "grid_col", "seat_type", "active"});
-  if (!body.ok()) return body.problem();
+  CINEMA_RETURN_IF_ERROR(body);
   const auto& root = body->root();
   if (mode == Mode::kPatch && root.MemberCount() == 0) {
     return bad_request(
@@ -96,7 +90,7 @@ StatusOr<SeatFields> read_fields(const Request& req, Mode mode) {
     body->add_error("seat_type", "must be STANDARD, VIP, ACCESSIBLE or COMPANION");
   }
   if (mode != Mode::kCreate) f.active = body->boolean("active", mode == Mode::kReplace);
-  if (auto st = body->finish(); !st.ok()) return st.problem();
+  CINEMA_RETURN_IF_ERROR(body->finish());
   if (mode == Mode::kCreate && !f.seat_type) f.seat_type = "STANDARD";
   return f;
 }
@@ -142,14 +136,14 @@ void fit_grid(Session& s, int64_t hall_id, int64_t grid_row, int64_t grid_col) {
 
 Response create(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto f = read_fields(req, Mode::kCreate);
-  if (!f.ok()) return Response::problem(f.problem());
+  CINEMA_RETURN_IF_ERROR(f);
   auto out = write_catalog(
       ctx,
       [&](Session& s) -> StatusOr<Written> {
         auto owner = authorize_owner(s, *user, Owned::kHall, *f->hall_id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+        CINEMA_RETURN_IF_ERROR(owner);
         s.exec(
             "INSERT INTO seats (hall_id, row_label, number, grid_row, grid_col, seat_type) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -160,24 +154,24 @@ Response create(const Request& req, Context& ctx) {
         write_audit(s, ctx, {user->id, user->role, "seat.create", "seat", id, std::nullopt, after});
         return Written{id, after};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   return Response::json(201, out->json)
       .with_header("Location", "/v1/seats/" + std::to_string(out->id));
 }
 
 Response update(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
-  if (!f.ok()) return Response::problem(f.problem());
+  CINEMA_RETURN_IF_ERROR(f);
   auto out = write_catalog(
       ctx,
       [&](Session& s) -> StatusOr<Written> {
         auto owner = authorize_owner(s, *user, Owned::kSeat, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+        CINEMA_RETURN_IF_ERROR(owner);
         Rows cur = s.query(
             "SELECT hall_id, row_label, number, grid_row, grid_col FROM seats WHERE id = ? FOR "
             "UPDATE",
@@ -208,21 +202,21 @@ Response update(const Request& req, Context& ctx) {
         write_audit(s, ctx, {user->id, user->role, "seat.update", "seat", *id, before, after});
         return Written{*id, after};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   return Response::json(200, out->json);
 }
 
 Response remove(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto out = write_catalog(
       ctx,
       [&](Session& s) -> StatusOr<Written> {
         auto owner = authorize_owner(s, *user, Owned::kSeat, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+        CINEMA_RETURN_IF_ERROR(owner);
         if (used_by_shows(s, *id)) {
           return conflict(
               "The seat is part of existing shows and cannot be deleted; deactivate it instead "
@@ -234,8 +228,8 @@ Response remove(const Request& req, Context& ctx) {
                     {user->id, user->role, "seat.delete", "seat", *id, before, std::nullopt});
         return Written{*id, ""};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   return Response::no_content();
 }
 

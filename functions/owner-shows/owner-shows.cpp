@@ -1,7 +1,5 @@
 #include "owner-shows.h"
 
-#include <cppconn/exception.h>
-
 #include <functional>
 #include <optional>
 #include <string>
@@ -17,11 +15,10 @@
 namespace cinema::owner_shows {
 namespace {
 
-const DbErrorMapper map_db_error = [](int code, const std::string&) -> std::optional<Problem> {
-  if (code == kErrRowIsReferenced) {
-    return conflict("The show is still referenced by bookings; it cannot be deleted");
-  }
-  return std::nullopt;
+// What the schema refuses, in the client's words.
+const ConstraintProblems kConstraints = {
+    {Violation::kRowIsReferenced, "",
+     conflict("The show is still referenced by bookings; it cannot be deleted")},
 };
 
 struct Show {
@@ -125,12 +122,10 @@ constexpr const char* kPriceExpr =
 
 Response create(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto f = read_show_fields(req, Mode::kCreate);
-  if (!f.ok()) return Response::problem(f.problem());
-  if (auto st = check_window(*f->starts_at, *f->ends_at, ctx.clock().now_s()); !st.ok()) {
-    return Response::problem(st.problem());
-  }
+  CINEMA_RETURN_IF_ERROR(f);
+  CINEMA_RETURN_IF_ERROR(check_window(*f->starts_at, *f->ends_at, ctx.clock().now_s()));
   const Config& cfg = ctx.config();
   auto out = write_catalog(
       ctx,
@@ -138,7 +133,7 @@ Response create(const Request& req, Context& ctx) {
         // Locking the hall's cinema serialises show creation per cinema, so the
         // overlap check below cannot race another insert into this hall.
         auto owner = authorize_owner(s, *user, Owned::kHall, *f->hall_id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+        CINEMA_RETURN_IF_ERROR(owner);
         if (auto other = clashing_show(s, *f->hall_id, *f->starts_at, *f->ends_at, 0)) {
           return clash(*other);
         }
@@ -163,26 +158,26 @@ Response create(const Request& req, Context& ctx) {
         write_audit(s, ctx, {user->id, user->role, "show.create", "show", id, std::nullopt, after});
         return Written{id, after};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   return Response::json(201, out->json)
       .with_header("Location", "/v1/shows/" + std::to_string(out->id));
 }
 
 Response update(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto f = read_show_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
-  if (!f.ok()) return Response::problem(f.problem());
+  CINEMA_RETURN_IF_ERROR(f);
   const Config& cfg = ctx.config();
   const int64_t now = ctx.clock().now_s();
   auto out = write_catalog(
       ctx,
       [&](Session& s) -> StatusOr<Written> {
         auto owner = authorize_owner(s, *user, Owned::kShow, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+        CINEMA_RETURN_IF_ERROR(owner);
         auto show = load_show(s, *id);
         if (!show) return not_found("No such show");
         if (show->status == "CANCELLED") return conflict("A cancelled show cannot be edited");
@@ -196,9 +191,7 @@ Response update(const Request& req, Context& ctx) {
         // renamed, and its end moved without its (past) start counting as new.
         if (next.starts_at != show->starts_at || next.ends_at != show->ends_at) {
           int64_t earliest = next.starts_at != show->starts_at ? now : INT64_MIN;
-          if (auto st = check_window(next.starts_at, next.ends_at, earliest); !st.ok()) {
-            return st.problem();
-          }
+          CINEMA_RETURN_IF_ERROR(check_window(next.starts_at, next.ends_at, earliest));
           if (auto other = clashing_show(s, show->hall_id, next.starts_at, next.ends_at, *id)) {
             return clash(*other);
           }
@@ -230,8 +223,8 @@ Response update(const Request& req, Context& ctx) {
         write_audit(s, ctx, {user->id, user->role, "show.update", "show", *id, before, after});
         return Written{*id, after};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   // Cached seat maps carry prices; a new version makes them unreachable.
   SeatMapCache(ctx.redis()).bump(*id);
   return Response::json(200, out->json);
@@ -241,14 +234,14 @@ Response update(const Request& req, Context& ctx) {
 // cancelled one, which is history) or any seat not FREE stays.
 Response remove(const Request& req, Context& ctx) {
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto out = write_catalog(
       ctx,
       [&](Session& s) -> StatusOr<Written> {
         auto owner = authorize_owner(s, *user, Owned::kShow, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+        CINEMA_RETURN_IF_ERROR(owner);
         Rows booked = s.query(
             "SELECT id FROM reservations WHERE show_id = ? LIMIT 1 LOCK IN SHARE MODE", *id);
         if (booked->next()) {
@@ -277,8 +270,8 @@ Response remove(const Request& req, Context& ctx) {
                     {user->id, user->role, "show.delete", "show", *id, before, std::nullopt});
         return Written{*id, ""};
       },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
+      kConstraints);
+  CINEMA_RETURN_IF_ERROR(out);
   SeatMapCache(ctx.redis()).bump(*id);  // no cached map of a deleted show is served
   return Response::no_content();
 }

@@ -216,7 +216,7 @@ Response respond(const Request& req, Local& map, const char* cache) {
 
 Response seat_map(const Request& req, Context& ctx) {
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   SeatMapCache cache(ctx.redis());
   std::optional<std::string> version = cache.version(*id);
   auto& maps = local_maps();

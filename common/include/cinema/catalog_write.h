@@ -14,18 +14,13 @@
 
 namespace cinema {
 
-constexpr int kErrRowIsReferenced = 1451;
-
 struct Written {
   int64_t id = 0;
   std::string json;  // the object as the API returns it ("" after a delete)
 };
 
-// Maps a MariaDB error (errno, message) raised by the write to a problem, or
-// nullopt to let it propagate.
-using DbErrorMapper = std::function<std::optional<Problem>(int mysql_errno, const std::string&)>;
-
+// fn in one transaction; a violation of one of `constraints` is its problem.
 StatusOr<Written> write_catalog(Context& ctx, const std::function<StatusOr<Written>(Session&)>& fn,
-                                const DbErrorMapper& on_error);
+                                const ConstraintProblems& constraints);
 
 }  // namespace cinema

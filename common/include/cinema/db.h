@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cinema/config.h"
+#include "cinema/status.h"
 
 namespace sql {
 class Connection;
@@ -213,6 +214,48 @@ std::string placeholders(size_t n);
 bool is_connection_error(int mysql_errno);
 bool is_retryable_tx_error(int mysql_errno);
 constexpr int kErrDuplicateKey = 1062;
+constexpr int kErrRowIsReferenced = 1451;
+
+// What a violated constraint means to the client. The driver's errors become
+// problems here and nowhere else: a handler lists the constraints its write
+// may break, and with_constraints() turns a violation of one of them into its
+// Problem (anything else propagates to the serve loop: 503 or 500).
+enum class Violation {
+  kDuplicateKey,    // a UNIQUE key (1062)
+  kRowIsReferenced  // a delete or update a foreign key refuses (1451)
+};
+struct ConstraintProblem {
+  Violation violation;
+  std::string key;  // the key or constraint the error names; "" for any
+  Problem problem;
+};
+using ConstraintProblems = std::vector<ConstraintProblem>;
+
+namespace detail {
+template <class T>
+struct AsStatusOr {
+  using type = StatusOr<T>;
+};
+template <class T>
+struct AsStatusOr<StatusOr<T>> {
+  using type = StatusOr<T>;
+};
+// Runs fn; the Problem of the first matching entry when fn throws a listed
+// violation (rethrows anything else).
+std::optional<Problem> run_with_constraints(const ConstraintProblems& problems,
+                                            const std::function<void()>& fn);
+}  // namespace detail
+
+// fn() (usually a transaction), with `problems` for the violations it may
+// cause. Returns fn's StatusOr (or a StatusOr of its value).
+template <class F>
+auto with_constraints(const ConstraintProblems& problems, F&& fn) ->
+    typename detail::AsStatusOr<std::invoke_result_t<F&>>::type {
+  using Out = typename detail::AsStatusOr<std::invoke_result_t<F&>>::type;
+  std::optional<Out> out;
+  if (auto p = detail::run_with_constraints(problems, [&] { out.emplace(fn()); })) return *p;
+  return std::move(*out);
+}
 
 // Column helpers: NULL-aware reads.
 std::optional<int64_t> opt_int64(sql::ResultSet& rs, const char* column);

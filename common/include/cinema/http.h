@@ -44,6 +44,11 @@ struct Response {
   // The length of the GET body a HEAD answer stands for (its body is dropped).
   size_t head_content_length = 0;
 
+  Response() = default;
+  // A handler may return a Problem where it returns a Response (the early
+  // return of CINEMA_RETURN_IF_ERROR, cinema/status.h).
+  Response(const Problem& p);  // NOLINT: implicit by design
+
   static Response json(int status, std::string body);
   static Response no_content();
   static Response problem(const Problem& p);

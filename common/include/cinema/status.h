@@ -82,3 +82,23 @@ class StatusOr {
 };
 
 }  // namespace cinema
+
+// The early return of a failed step, in a function that returns Status,
+// StatusOr<U> or Response (each is made from a Problem):
+//   CINEMA_RETURN_IF_ERROR(require_role(*user, {"OWNER"}));
+//   CINEMA_ASSIGN_OR_RETURN(auto user, authenticate(req, ctx));
+#define CINEMA_RETURN_IF_ERROR(expr)                            \
+  do {                                                          \
+    if (auto&& cinema_status_ = (expr); !cinema_status_.ok()) { \
+      return cinema_status_.problem();                          \
+    }                                                           \
+  } while (false)
+
+#define CINEMA_ASSIGN_OR_RETURN(decl, expr) \
+  CINEMA_ASSIGN_OR_RETURN_IMPL_(CINEMA_STATUS_CONCAT_(cinema_or_, __LINE__), decl, expr)
+#define CINEMA_ASSIGN_OR_RETURN_IMPL_(tmp, decl, expr) \
+  auto tmp = (expr);                                   \
+  if (!tmp.ok()) return tmp.problem();                 \
+  decl = std::move(*tmp)
+#define CINEMA_STATUS_CONCAT_(a, b) CINEMA_STATUS_CONCAT_INNER_(a, b)
+#define CINEMA_STATUS_CONCAT_INNER_(a, b) a##b
