@@ -157,11 +157,10 @@ Response update_user(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/admin/users", list).on("PATCH", "/v1/admin/users/{id}", update_user);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/admin/users", list},
+      {"PATCH", "/v1/admin/users/{id}", update_user},
+  };
   return r;
 }
 

@@ -20,11 +20,9 @@ Response cancel_own(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("DELETE", "/v1/reservations/{id}", cancel_own);
-    return r;
-  }();
+  static const Router r{
+      {"DELETE", "/v1/reservations/{id}", cancel_own},
+  };
   return r;
 }
 

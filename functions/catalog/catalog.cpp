@@ -154,49 +154,53 @@ Handler by_id(StatusOr<std::string> (*load)(Session&, int64_t)) {
   };
 }
 
+// GET /v1/halls/{id}/seats[?active=true|false]
+Response hall_seats_route(const Request& req, Context& ctx) {
+  auto id = path_id(req, "id");
+  CINEMA_RETURN_IF_ERROR(id);
+  std::optional<bool> active;
+  if (auto a = req.query_param("active"); a && !a->empty()) {
+    if (*a != "true" && *a != "false") {
+      return Response::problem(
+          bad_request("active must be true or false", {{"active", "must be true or false"}}));
+    }
+    active = *a == "true";
+  }
+  return cached(req, ctx, {"active"}, [&](Session& s) { return hall_seats(s, *id, active); });
+}
+
+// GET /v1/halls/{id}/shows
+Response hall_shows_route(const Request& req, Context& ctx) {
+  auto id = path_id(req, "id");
+  CINEMA_RETURN_IF_ERROR(id);
+  auto page = read_page(req);
+  CINEMA_RETURN_IF_ERROR(page);
+  auto filter = read_show_filter(req, ctx);
+  CINEMA_RETURN_IF_ERROR(filter);
+  filter->hall_id = *id;
+  return cached(req, ctx, {"limit", "cursor", "from", "to", "cinema_id"},
+                [&](Session& s) -> StatusOr<std::string> {
+                  auto hall = get_hall(s, *id);
+                  CINEMA_RETURN_IF_ERROR(hall);
+                  return list_shows(s, *filter, *page);
+                });
+}
+
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/cinemas", cinemas);
-    r.on("GET", "/v1/cinemas/{id}", by_id(get_cinema));
-    r.on("GET", "/v1/cinemas/{id}/halls", by_id(list_halls));
-    r.on("GET", "/v1/halls/{id}", by_id(get_hall));
-    r.on("GET", "/v1/halls/{id}/seats/layout", by_id(hall_layout));
-    r.on("GET", "/v1/halls/{id}/seats", [](const Request& req, Context& ctx) -> Response {
-      auto id = path_id(req, "id");
-      CINEMA_RETURN_IF_ERROR(id);
-      std::optional<bool> active;
-      if (auto a = req.query_param("active"); a && !a->empty()) {
-        if (*a != "true" && *a != "false") {
-          return Response::problem(
-              bad_request("active must be true or false", {{"active", "must be true or false"}}));
-        }
-        active = *a == "true";
-      }
-      return cached(req, ctx, {"active"}, [&](Session& s) { return hall_seats(s, *id, active); });
-    });
-    r.on("GET", "/v1/halls/{id}/shows", [](const Request& req, Context& ctx) -> Response {
-      auto id = path_id(req, "id");
-      CINEMA_RETURN_IF_ERROR(id);
-      auto page = read_page(req);
-      CINEMA_RETURN_IF_ERROR(page);
-      auto filter = read_show_filter(req, ctx);
-      CINEMA_RETURN_IF_ERROR(filter);
-      filter->hall_id = *id;
-      return cached(req, ctx, {"limit", "cursor", "from", "to", "cinema_id"},
-                    [&](Session& s) -> StatusOr<std::string> {
-                      auto hall = get_hall(s, *id);
-                      CINEMA_RETURN_IF_ERROR(hall);
-                      return list_shows(s, *filter, *page);
-                    });
-    });
-    r.on("GET", "/v1/shows", shows);
-    r.on("GET", "/v1/shows/{id}", by_id(get_show));
-    r.on("GET", "/v1/search/shows", search);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/cinemas", cinemas},
+      {"GET", "/v1/cinemas/{id}", by_id(get_cinema)},
+      {"GET", "/v1/cinemas/{id}/halls", by_id(list_halls)},
+      {"GET", "/v1/halls/{id}", by_id(get_hall)},
+      {"GET", "/v1/halls/{id}/seats/layout", by_id(hall_layout)},
+      {"GET", "/v1/halls/{id}/seats", hall_seats_route},
+      {"GET", "/v1/halls/{id}/shows", hall_shows_route},
+      {"GET", "/v1/shows", shows},
+      {"GET", "/v1/shows/{id}", by_id(get_show)},
+      {"GET", "/v1/search/shows", search},
+  };
   return r;
 }
 

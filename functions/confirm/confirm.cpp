@@ -269,11 +269,9 @@ Response handle_confirm(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/shows/{id}/confirm", handle_confirm);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/shows/{id}/confirm", handle_confirm},
+  };
   return r;
 }
 

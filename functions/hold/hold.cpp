@@ -297,12 +297,10 @@ Response release(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/shows/{id}/hold", place);
-    r.on("DELETE", "/v1/shows/{id}/hold", release);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/shows/{id}/hold", place},
+      {"DELETE", "/v1/shows/{id}/hold", release},
+  };
   return r;
 }
 

@@ -69,13 +69,11 @@ Response cancel(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/shows/{id}/reservations", show_reservations);
-    r.on("GET", "/v1/owner/reservations/{id}", one);
-    r.on("DELETE", "/v1/owner/reservations/{id}", cancel);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/shows/{id}/reservations", show_reservations},
+      {"GET", "/v1/owner/reservations/{id}", one},
+      {"DELETE", "/v1/owner/reservations/{id}", cancel},
+  };
   return r;
 }
 

@@ -95,10 +95,7 @@ StatusOr<SeatFields> read_fields(const Request& req, Mode mode) {
   return f;
 }
 
-// Reads that decide something use LOCK IN SHARE MODE: authorize_owner's first
-// plain SELECT fixes this transaction's REPEATABLE READ snapshot *before* the
-// cinema lock is granted, so a plain read could miss a write committed by the
-// transaction we waited for. Locking reads always see the latest commit.
+// A locking read, like every read that decides something (cinema/ownership.h).
 std::string seat_json(Session& s, int64_t id) {
   Rows rs = s.query(
       "SELECT id, hall_id, row_label, number, grid_row, grid_col, seat_type, active FROM seats "
@@ -134,116 +131,78 @@ void fit_grid(Session& s, int64_t hall_id, int64_t grid_row, int64_t grid_col) {
       grid_row, grid_col, hall_id);
 }
 
+const CatalogKind kSeat{Owned::kSeat, "seat", "/v1/seats/", seat_json, &kConstraints};
+
 Response create(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  CINEMA_RETURN_IF_ERROR(user);
-  auto f = read_fields(req, Mode::kCreate);
-  CINEMA_RETURN_IF_ERROR(f);
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kHall, *f->hall_id, /*lock=*/true);
-        CINEMA_RETURN_IF_ERROR(owner);
+  return create_owned(
+      req, ctx, kSeat, [&] { return read_fields(req, Mode::kCreate); },
+      [&](Session& s, const AuthUser& user, const SeatFields& f) -> StatusOr<int64_t> {
+        CINEMA_RETURN_IF_ERROR(authorize_owner(s, user, Owned::kHall, *f.hall_id, /*lock=*/true));
         s.exec(
             "INSERT INTO seats (hall_id, row_label, number, grid_row, grid_col, seat_type) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            *f->hall_id, *f->row_label, *f->number, *f->grid_row, *f->grid_col, *f->seat_type);
+            *f.hall_id, *f.row_label, *f.number, *f.grid_row, *f.grid_col, *f.seat_type);
         int64_t id = s.last_insert_id();
-        fit_grid(s, *f->hall_id, *f->grid_row, *f->grid_col);
-        std::string after = seat_json(s, id);
-        write_audit(s, ctx, {user->id, user->role, "seat.create", "seat", id, std::nullopt, after});
-        return Written{id, after};
-      },
-      kConstraints);
-  CINEMA_RETURN_IF_ERROR(out);
-  return Response::json(201, out->json)
-      .with_header("Location", "/v1/seats/" + std::to_string(out->id));
+        fit_grid(s, *f.hall_id, *f.grid_row, *f.grid_col);
+        return id;
+      });
 }
 
 Response update(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  CINEMA_RETURN_IF_ERROR(user);
-  auto id = path_id(req, "id");
-  CINEMA_RETURN_IF_ERROR(id);
-  auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
-  CINEMA_RETURN_IF_ERROR(f);
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kSeat, *id, /*lock=*/true);
-        CINEMA_RETURN_IF_ERROR(owner);
+  return update_owned(
+      req, ctx, kSeat,
+      [&] { return read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch); },
+      [&](Session& s, int64_t id, const SeatFields& f) -> Status {
         Rows cur = s.query(
             "SELECT hall_id, row_label, number, grid_row, grid_col FROM seats WHERE id = ? FOR "
             "UPDATE",
-            *id);
+            id);
         if (!cur->next()) return not_found("No such seat");
         int64_t hall_id = cur->getInt64("hall_id");
-        bool moved = (f->row_label && *f->row_label != get_string(*cur, "row_label")) ||
-                     (f->number && *f->number != cur->getInt("number")) ||
-                     (f->grid_row && *f->grid_row != cur->getInt("grid_row")) ||
-                     (f->grid_col && *f->grid_col != cur->getInt("grid_col"));
-        if (moved && used_by_shows(s, *id)) {
+        bool moved = (f.row_label && *f.row_label != get_string(*cur, "row_label")) ||
+                     (f.number && *f.number != cur->getInt("number")) ||
+                     (f.grid_row && *f.grid_row != cur->getInt("grid_row")) ||
+                     (f.grid_col && *f.grid_col != cur->getInt("grid_col"));
+        if (moved && used_by_shows(s, id)) {
           return conflict(
               "The seat is part of existing shows, so its row_label, number and grid position "
               "cannot change (that would rewrite those shows' seat maps and tickets). Deactivate "
               "it and add a new seat instead; both apply to shows created afterwards");
         }
-        std::string before = seat_json(s, *id);
         // seat_type and active reach only shows created afterwards (see the top of this file).
         s.exec(
             "UPDATE seats SET seat_type = COALESCE(?, seat_type), active = COALESCE(?, active), "
             "row_label = COALESCE(?, row_label), number = COALESCE(?, number), "
             "grid_row = COALESCE(?, grid_row), grid_col = COALESCE(?, grid_col) WHERE id = ?",
-            f->seat_type, f->active, f->row_label, f->number, f->grid_row, f->grid_col, *id);
-        if (f->grid_row || f->grid_col) {
-          fit_grid(s, hall_id, f->grid_row.value_or(1), f->grid_col.value_or(1));
+            f.seat_type, f.active, f.row_label, f.number, f.grid_row, f.grid_col, id);
+        if (f.grid_row || f.grid_col) {
+          fit_grid(s, hall_id, f.grid_row.value_or(1), f.grid_col.value_or(1));
         }
-        std::string after = seat_json(s, *id);
-        write_audit(s, ctx, {user->id, user->role, "seat.update", "seat", *id, before, after});
-        return Written{*id, after};
-      },
-      kConstraints);
-  CINEMA_RETURN_IF_ERROR(out);
-  return Response::json(200, out->json);
+        return {};
+      });
 }
 
 Response remove(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  CINEMA_RETURN_IF_ERROR(user);
-  auto id = path_id(req, "id");
-  CINEMA_RETURN_IF_ERROR(id);
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kSeat, *id, /*lock=*/true);
-        CINEMA_RETURN_IF_ERROR(owner);
-        if (used_by_shows(s, *id)) {
-          return conflict(
-              "The seat is part of existing shows and cannot be deleted; deactivate it instead "
-              "with PATCH {\"active\":false} (applies to shows created afterwards)");
-        }
-        std::string before = seat_json(s, *id);
-        s.exec("DELETE FROM seats WHERE id = ?", *id);
-        write_audit(s, ctx,
-                    {user->id, user->role, "seat.delete", "seat", *id, before, std::nullopt});
-        return Written{*id, ""};
-      },
-      kConstraints);
-  CINEMA_RETURN_IF_ERROR(out);
-  return Response::no_content();
+  return remove_owned(req, ctx, kSeat, [](Session& s, int64_t id) -> Status {
+    if (used_by_shows(s, id)) {
+      return conflict(
+          "The seat is part of existing shows and cannot be deleted; deactivate it instead "
+          "with PATCH {\"active\":false} (applies to shows created afterwards)");
+    }
+    s.exec("DELETE FROM seats WHERE id = ?", id);
+    return {};
+  });
 }
 
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/seats", create)
-        .on("PUT", "/v1/seats/{id}", update)
-        .on("PATCH", "/v1/seats/{id}", update)
-        .on("DELETE", "/v1/seats/{id}", remove);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/seats", create},
+      {"PUT", "/v1/seats/{id}", update},
+      {"PATCH", "/v1/seats/{id}", update},
+      {"DELETE", "/v1/seats/{id}", remove},
+  };
   return r;
 }
 

@@ -52,11 +52,9 @@ Response handle(const Request& req, Context& ctx) {
 }
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/auth/refresh", handle);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/auth/refresh", handle},
+  };
   return r;
 }
 

@@ -63,11 +63,9 @@ Response handle(const Request& req, Context& ctx) {
 }
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/auth/register", handle);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/auth/register", handle},
+  };
   return r;
 }
 

@@ -82,12 +82,10 @@ Response one(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/my-reservations", mine);
-    r.on("GET", "/v1/reservations/{id}", one);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/my-reservations", mine},
+      {"GET", "/v1/reservations/{id}", one},
+  };
   return r;
 }
 

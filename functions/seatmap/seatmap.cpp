@@ -257,11 +257,9 @@ Response seat_map(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/shows/{id}/seats", seat_map);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/shows/{id}/seats", seat_map},
+  };
   return r;
 }
 

@@ -151,13 +151,11 @@ Response mine(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/shows/{id}/waitlist", join);
-    r.on("DELETE", "/v1/shows/{id}/waitlist", leave);
-    r.on("GET", "/v1/my-waitlist", mine);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/shows/{id}/waitlist", join},
+      {"DELETE", "/v1/shows/{id}/waitlist", leave},
+      {"GET", "/v1/my-waitlist", mine},
+  };
   return r;
 }
 

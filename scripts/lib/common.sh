@@ -155,7 +155,7 @@ cinema_profile() {
       # The worker tests run the worker themselves, one run at a time.
       export CINEMA_WORKER_INTERVAL_SECONDS=0 ;;
     bench) # wrk hammers one account from one address: lift the rate limits
-      # (to the largest values common/src/config.cpp accepts)
+      # (to the largest values common/runtime/src/config.cpp accepts)
       export CINEMA_LOGIN_BURST=10000000 CINEMA_LOGIN_REFILL_PER_MINUTE=600000000
       export CINEMA_REGISTER_BURST=10000000 CINEMA_REGISTER_REFILL_PER_MINUTE=600000000
       export CINEMA_HOLD_BURST=10000000 CINEMA_HOLD_REFILL_PER_MINUTE=600000000

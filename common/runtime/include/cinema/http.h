@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -85,6 +86,15 @@ std::map<std::string, std::string> parse_query(std::string_view qs);
 // with another method: 405 with Allow.
 class Router {
  public:
+  struct Entry {
+    std::string method;
+    std::string pattern;
+    Handler handler;
+  };
+  Router() = default;
+  // The table at once: Router r{{"GET", "/v1/x/{id}", get_x}, {"DELETE", ...}};
+  Router(std::initializer_list<Entry> entries);
+
   Router& on(std::string method, std::string pattern, Handler handler);
   Response dispatch(const Request& req, Context& ctx) const;
 

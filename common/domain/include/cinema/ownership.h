@@ -24,6 +24,11 @@ struct Ownership {
 StatusOr<Ownership> find_ownership(Session& s, Owned kind, int64_t id, bool lock = false);
 
 // 404 when missing, 403 unless `user` owns it or is ADMIN.
+//
+// Owner writes lock the cinema first, then read what decides the write with
+// locking reads (LOCK IN SHARE MODE, FOR UPDATE): sessions run READ COMMITTED
+// (cinema/db.h), so each read sees the latest commit, and the lock keeps the
+// rows it read from changing until this transaction commits.
 StatusOr<Ownership> authorize_owner(Session& s, const AuthUser& user, Owned kind, int64_t id,
                                     bool lock = false);
 

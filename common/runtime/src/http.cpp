@@ -294,6 +294,10 @@ std::string serialize_response(const Response& r) {
   return out;
 }
 
+Router::Router(std::initializer_list<Entry> entries) {
+  for (const auto& e : entries) on(e.method, e.pattern, e.handler);
+}
+
 Router& Router::on(std::string method, std::string pattern, Handler handler) {
   auto segments = split_path(pattern);
   routes_.push_back(
