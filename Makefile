@@ -4,10 +4,12 @@
 #   make test   unit tests, then integration tests against a fresh test stack
 #   make bench  throughput and latency figures (bench stack)
 #   make check  format check, -Werror build and unit tests under ASan/UBSan (CI runs it too)
+#   make package        Debian packages, one per function, in build/packages
+#   make test-packages  install them into a scratch root and check what lands where
 SHELL := /bin/bash
 CLANG_FORMAT ?= clang-format
 
-.PHONY: help deps build unit run up down status test bench check format clean distclean
+.PHONY: help deps build unit run up down status test bench check package test-packages format clean distclean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -43,6 +45,12 @@ bench: build
 
 check: deps
 	scripts/check
+
+package: deps
+	scripts/package
+
+test-packages: package
+	scripts/test-packages
 
 format:
 	@command -v $(CLANG_FORMAT) >/dev/null || { echo "clang-format not found (apt-get install clang-format)"; exit 1; }

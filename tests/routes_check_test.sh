@@ -69,4 +69,23 @@ expect 'if ($request_method = HEAD) { set $cinema_fn fn_a; }'
 if grep -q _noop <<<"$out"; then echo "FAIL: the bench-only route is rendered outside the bench profile"; failures=$((failures + 1)); fi
 "$routes" nginx --routes-dir "$tmp/good" --functions "$tmp/good/functions.conf" --profile bench | grep -q 'location = /v1/_noop' ||
   { echo "FAIL: the bench-only route is missing in the bench profile"; failures=$((failures + 1)); }
+
+# --all-tables (an installed host: no functions.conf, the tables present are
+# the functions): the same checks, and a table taken away takes its routes.
+before=$failures
+mkdir -p "$tmp/installed"
+table installed a "GET /v1/things" "GET /v1/things/{id}"
+table installed b "POST /v1/things" "DELETE /v1/things/{id}"
+all_tables() { "$routes" "$1" --routes-dir "$tmp/installed" --all-tables; }
+all_tables check >"$tmp/installed.out" 2>&1 ||
+  { echo "FAIL: --all-tables: a good set fails the check"; cat "$tmp/installed.out"; failures=$((failures + 1)); }
+out=$(all_tables nginx)
+expect 'if ($request_method = POST) { set $cinema_fn fn_b; }'
+rm "$tmp/installed/b.routes"
+out=$(all_tables nginx)
+expect 'fastcgi_pass fn_a;'
+if grep -q fn_b <<<"$out"; then echo "FAIL: --all-tables: a removed table is still routed"; failures=$((failures + 1)); fi
+table installed c "GET /v1/things"
+if all_tables check >/dev/null 2>&1; then echo "FAIL: --all-tables: a duplicate route passes the check"; failures=$((failures + 1)); fi
+((failures == before)) && echo "ok: all_tables"
 exit $((failures > 0))
