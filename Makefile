@@ -2,6 +2,7 @@
 #   make run    build and run the dev stack in the foreground (Ctrl-C stops it)
 #   make up     same, but return once it is up; make down stops it
 #   make test   unit tests, then integration tests against a fresh test stack
+#   make test-apache  the auth, catalogue and booking suites through Apache (mod_fcgid, CGI)
 #   make bench  throughput and latency figures (bench stack)
 #   make check  format check, -Werror build and unit tests under ASan/UBSan (CI runs it too)
 #   make package        Debian packages, one per function, in build/packages
@@ -9,7 +10,7 @@
 SHELL := /bin/bash
 CLANG_FORMAT ?= clang-format
 
-.PHONY: help deps build unit run up down status test bench check package test-packages format clean distclean
+.PHONY: help deps build unit run up down status test test-apache bench check package test-packages format clean distclean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -40,6 +41,9 @@ status:
 test: unit
 	scripts/test-integration
 
+test-apache: build
+	scripts/test-apache
+
 bench: build
 	scripts/bench
 
@@ -62,4 +66,5 @@ clean:
 # Also stops every local stack and deletes .run (databases included).
 distclean: clean
 	for p in dev test bench; do scripts/stack --profile $$p down --purge; done
+	scripts/test-apache --stop
 	rm -rf .run

@@ -88,4 +88,23 @@ if grep -q fn_b <<<"$out"; then echo "FAIL: --all-tables: a removed table is sti
 table installed c "GET /v1/things"
 if all_tables check >/dev/null 2>&1; then echo "FAIL: --all-tables: a duplicate route passes the check"; failures=$((failures + 1)); fi
 ((failures == before)) && echo "ok: all_tables"
+# The Apache rendering: per path, one rule per function (HEAD with GET), then a
+# 405 carrying the path's whole Allow list; --htaccess relative to the directory
+# that holds bin/, with bin/ unreachable except through a route.
+out=$("$routes" apache --routes-dir "$tmp/good" --functions "$tmp/good/functions.conf" --profile dev)
+expect_apache() { grep -qxF -- "$1" <<<"$out" || { echo "FAIL: apache output lacks: $1"; failures=$((failures + 1)); }; }
+expect_apache 'RewriteCond %{REQUEST_METHOD} ^(GET|HEAD)$'
+expect_apache 'RewriteRule ^/v1/things$ ${CINEMA_BIN}/a [E=DOCUMENT_URI:$0,END]'
+expect_apache 'RewriteRule ^/v1/things/\d+$ ${CINEMA_BIN}/b [E=DOCUMENT_URI:$0,END]'
+expect_apache 'RewriteCond "GET, HEAD, POST" ^(.+)$'
+expect_apache 'RewriteRule ^/v1/things/\d+$ - [E=CINEMA_ALLOW:%1,R=405,END]'
+if grep -q _noop <<<"$out"; then echo "FAIL: the bench-only route is rendered for Apache outside the bench profile"; failures=$((failures + 1)); fi
+# The POST rule of /v1/things comes after its GET rule and before its 405.
+grep -A3 -xF 'RewriteRule ^/v1/things$ ${CINEMA_BIN}/a [E=DOCUMENT_URI:$0,END]' <<<"$out" |
+  grep -qxF 'RewriteRule ^/v1/things$ ${CINEMA_BIN}/b [E=DOCUMENT_URI:$0,END]' ||
+  { echo "FAIL: apache: the POST rule of /v1/things does not follow its GET rule"; failures=$((failures + 1)); }
+out=$("$routes" apache --htaccess --routes-dir "$tmp/good" --functions "$tmp/good/functions.conf" --profile dev)
+expect_apache 'RewriteRule ^v1/things/\d+$ bin/a [E=DOCUMENT_URI:/$0,E=CINEMA_ROUTED:1,L]'
+expect_apache 'RewriteRule ^v1/things$ - [E=CINEMA_ALLOW:%1,R=405,L]'
+expect_apache 'RewriteRule ^bin/ - [R=404,L]'
 exit $((failures > 0))

@@ -42,7 +42,7 @@ CINEMA_FUNCTION_VARS=(
 )
 CINEMA_SECRET_VARS=(CINEMA_DB_PASSWORD CINEMA_AMQP_PASSWORD CINEMA_JWT_SECRET)
 # Settings of the tooling itself, never handed to the functions.
-CINEMA_TOOL_VARS_RE='^CINEMA_(RUN_DIR|HTTP_PORT|BASE_URL|AMQP_DIST_PORT|AMQP_NODE|BIN_DIR|ROUTES_DIR|DB_BUFFER_POOL|DB_FLUSH_LOG_AT_TRX_COMMIT|STACK_CTL|HEALTH_TIMEOUT|START_TIMEOUT|MIGRATIONS_DIR|DEMO_.*|BENCH_.*)$'
+CINEMA_TOOL_VARS_RE='^CINEMA_(RUN_DIR|HTTP_PORT|BASE_URL|AMQP_DIST_PORT|AMQP_NODE|BIN_DIR|ROUTES_DIR|DB_BUFFER_POOL|DB_FLUSH_LOG_AT_TRX_COMMIT|STACK_CTL|HEALTH_TIMEOUT|START_TIMEOUT|MIGRATIONS_DIR|DEMO_.*|BENCH_.*|APACHE_.*)$'
 
 # Other CINEMA_* variables set in the environment or .env (settings the C++
 # side reads that the tooling has no default for, e.g. CINEMA_PRICE_VIP_PERCENT).
@@ -180,7 +180,7 @@ cinema_profile() {
   [[ $CINEMA_ROUTES_DIR == /* ]] || CINEMA_ROUTES_DIR=$CINEMA_REPO/$CINEMA_ROUTES_DIR
   RUN_DIR=$CINEMA_RUN_DIR
   export CINEMA_WORKER_LOCK_FILE=${CINEMA_WORKER_LOCK_FILE:-$RUN_DIR/worker.lock}
-  export CINEMA_LIVE_PUBLISH_SOCKET=${CINEMA_LIVE_PUBLISH_SOCKET:-$RUN_DIR/nginx/publish.sock}
+  export CINEMA_LIVE_PUBLISH_SOCKET=${CINEMA_LIVE_PUBLISH_SOCKET-$RUN_DIR/nginx/publish.sock}
   # The functions run on the same host as the stack: unix sockets spare every
   # MariaDB and Redis round trip the TCP stack. Set one empty to use TCP
   # (host and port); production on several hosts does.
