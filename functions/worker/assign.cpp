@@ -7,16 +7,10 @@
 #include "cinema/log.h"
 #include "cinema/seat_picker.h"
 #include "tasks.h"
+#include "waitlist_policy.h"
 
 namespace cinema::worker {
 namespace {
-
-struct Entry {
-  int64_t id;
-  int64_t user_id;
-  int seats;
-  bool together;
-};
 
 // Moves `ids` from free to the given state in one conditional UPDATE; false
 // (after undoing any partial change) when a seat was taken meanwhile.
@@ -50,6 +44,118 @@ bool take_seats(Session& s, int64_t show_id, const std::vector<int64_t>& ids, bo
 
 }  // namespace
 
+namespace {
+
+enum class Step { kDone, kSkipped, kLostRace };
+
+struct ShowToAssign {
+  int64_t id = 0;
+  std::string currency;
+};
+
+// Reserve mode: the entry gets a CONFIRMED reservation of `ids`.
+Step reserve_for(Session& s, Context& ctx, const ShowToAssign& show, const WaitingEntry& e,
+                 const std::vector<int64_t>& ids, std::vector<OutboxEvent>& events) {
+  s.exec(
+      "INSERT INTO reservations (show_id, user_id, total_cents, currency, source) "
+      "VALUES (?, ?, 0, ?, 'WAITLIST')",
+      show.id, e.user_id, show.currency);
+  int64_t rid = s.last_insert_id();
+  if (!take_seats(s, show.id, ids, true, rid)) {
+    s.exec("DELETE FROM reservations WHERE id = ?", rid);
+    return Step::kLostRace;
+  }
+  s.exec(
+      "INSERT INTO reservation_seats (reservation_id, show_id, seat_id, price_cents, active) "
+      "SELECT ?, show_id, seat_id, price_cents, 1 FROM show_seats WHERE reservation_id = ?",
+      rid, rid);
+  s.exec(
+      "UPDATE reservations SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
+      "reservation_seats WHERE reservation_id = ?) WHERE id = ?",
+      rid, rid);
+  s.exec("UPDATE waitlist_entries SET status = 'ASSIGNED', reservation_id = ? WHERE id = ?", rid,
+         e.id);
+  std::string reservation = *reservation_json(s, rid);
+  events.push_back(write_event(s, ctx, "booking.confirmed", "reservation", rid, reservation));
+  JsonWriter d;
+  d.begin_object().field("entry_id", e.id).field("show_id", show.id).field("user_id", e.user_id);
+  d.field("reservation_id", rid).key("seat_ids").raw(id_array(ids)).end_object();
+  events.push_back(write_event(s, ctx, "waitlist.assigned", "waitlist_entry", e.id, d.str()));
+  return Step::kDone;
+}
+
+// Offer mode: the entry gets a hold of `ids` for the offer's lifetime, to
+// confirm like any hold.
+Step offer_to(Session& s, Context& ctx, const ShowToAssign& show, const WaitingEntry& e,
+              const std::vector<int64_t>& ids, std::vector<OutboxEvent>& events) {
+  Rows busy = s.query("SELECT 1 FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE'",
+                      show.id, e.user_id);
+  if (busy->next()) return Step::kSkipped;  // the user is holding seats right now; next run
+  s.exec(
+      "INSERT INTO holds (show_id, user_id, status, source, expires_at, currency) "
+      "VALUES (?, ?, 'ACTIVE', 'WAITLIST_OFFER', NOW(3) + INTERVAL ? SECOND, ?)",
+      show.id, e.user_id, ctx.config().offer_ttl_s, show.currency);
+  int64_t hid = s.last_insert_id();
+  if (!take_seats(s, show.id, ids, false, hid)) {
+    s.exec("DELETE FROM holds WHERE id = ?", hid);
+    return Step::kLostRace;
+  }
+  s.exec(
+      "UPDATE holds SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
+      "show_seats WHERE hold_id = ?) WHERE id = ?",
+      hid, hid);
+  s.exec("UPDATE waitlist_entries SET status = 'OFFERED', hold_id = ? WHERE id = ?", hid, e.id);
+  // seat.held has the fields place_hold_v2 gives it (migration 0008; the
+  // test WorkerOfferMode.* compares the two).
+  Rows until =
+      s.query("SELECT DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ') FROM holds WHERE id = ?", hid);
+  until->next();
+  const std::string expires_at = until->getString(1);
+  JsonWriter held;
+  held.begin_object().field("show_id", show.id).field("hold_id", hid);
+  held.field("user_id", e.user_id).key("seat_ids").raw(id_array(ids));
+  held.field("expires_at", expires_at).end_object();
+  events.push_back(write_event(s, ctx, "seat.held", "show", show.id, held.str()));
+  JsonWriter d;
+  d.begin_object().field("entry_id", e.id).field("show_id", show.id).field("user_id", e.user_id);
+  d.field("hold_id", hid).key("seat_ids").raw(id_array(ids));
+  d.field("expires_at", expires_at).end_object();
+  events.push_back(write_event(s, ctx, "waitlist.offered", "waitlist_entry", e.id, d.str()));
+  return Step::kDone;
+}
+
+// The show locked FOR UPDATE (which serialises assignment per show across
+// workers), or nullopt when there is nothing to assign; a cancelled or
+// started show's waiting entries expire.
+std::optional<ShowToAssign> lock_show(Session& s, int64_t show_id) {
+  Rows show = s.query(
+      "SELECT status, starts_at <= NOW() AS started, currency FROM shows WHERE id = ? FOR UPDATE",
+      show_id);
+  if (!show->next()) return std::nullopt;
+  if (get_string(*show, "status") != "SCHEDULED" || show->getInt("started") == 1) {
+    s.exec(
+        "UPDATE waitlist_entries SET status = 'EXPIRED' WHERE show_id = ? AND status = 'WAITING'",
+        show_id);
+    return std::nullopt;
+  }
+  return ShowToAssign{show_id, get_string(*show, "currency")};
+}
+
+std::vector<WaitingEntry> waiting_entries(Session& s, int64_t show_id) {
+  Rows rs = s.query(
+      "SELECT id, user_id, seats_wanted, together FROM waitlist_entries WHERE show_id = ? "
+      "AND status = 'WAITING' ORDER BY id FOR UPDATE",
+      show_id);
+  std::vector<WaitingEntry> entries;
+  while (rs->next()) {
+    entries.push_back({rs->getInt64("id"), rs->getInt64("user_id"), rs->getInt("seats_wanted"),
+                       rs->getInt("together") == 1});
+  }
+  return entries;
+}
+
+}  // namespace
+
 int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) {
   const bool reserve = ctx.config().waitlist_mode == "reserve";
   // Most freed seats have nobody waiting for them (an on-sale rush releases
@@ -72,112 +178,31 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
                event_id) == 0) {
       return 0;
     }
-    // The show row lock serialises assignment per show across workers.
-    Rows show = s.query(
-        "SELECT status, starts_at <= NOW() AS started, currency FROM shows WHERE id = ? FOR UPDATE",
-        show_id);
-    if (!show->next()) return 0;
-    if (get_string(*show, "status") != "SCHEDULED" || show->getInt("started") == 1) {
-      s.exec(
-          "UPDATE waitlist_entries SET status = 'EXPIRED' WHERE show_id = ? AND status = 'WAITING'",
-          show_id);
-      return 0;
-    }
-    std::string currency = get_string(*show, "currency");
-    Rows rs = s.query(
-        "SELECT id, user_id, seats_wanted, together FROM waitlist_entries WHERE show_id = ? "
-        "AND status = 'WAITING' ORDER BY id FOR UPDATE",
-        show_id);
-    std::vector<Entry> entries;
-    while (rs->next()) {
-      entries.push_back({rs->getInt64("id"), rs->getInt64("user_id"), rs->getInt("seats_wanted"),
-                         rs->getInt("together") == 1});
-    }
-    if (entries.empty()) return 0;
-    PickRequest pick;
-    std::vector<SeatCell> cells = load_seat_cells(s, show_id, pick);
+    auto show = lock_show(s, show_id);
+    if (!show) return 0;
+    std::vector<WaitingEntry> entries = waiting_entries(s, show_id);
     int64_t count = 0;
-    // In order of joining; an entry that cannot be met keeps its place and a
-    // later one may take seats it cannot use.
-    for (const Entry& e : entries) {
-      pick.count = e.seats;
-      pick.together = e.together;
-      std::vector<int64_t> ids = pick_best_seats(cells, pick);
-      if (ids.empty()) continue;
-      JsonWriter d;
-      if (reserve) {
-        s.exec(
-            "INSERT INTO reservations (show_id, user_id, total_cents, currency, source) "
-            "VALUES (?, ?, 0, ?, 'WAITLIST')",
-            show_id, e.user_id, currency);
-        int64_t rid = s.last_insert_id();
-        if (!take_seats(s, show_id, ids, true, rid)) {
-          s.exec("DELETE FROM reservations WHERE id = ?", rid);
-          cells = load_seat_cells(s, show_id, pick);
+    // Execute the plan; when a step does not happen (the user is busy, or a
+    // seat was taken meanwhile) plan again for the entries after it, from
+    // the seats as they are now.
+    while (!entries.empty()) {
+      PickRequest layout;
+      std::vector<SeatCell> cells = load_seat_cells(s, show_id, layout);
+      std::vector<Assignment> plan = plan_waitlist(entries, std::move(cells), layout);
+      size_t next = entries.size();
+      for (const Assignment& a : plan) {
+        const WaitingEntry& e = entries[a.entry];
+        Step step = reserve ? reserve_for(s, ctx, *show, e, a.seat_ids, events)
+                            : offer_to(s, ctx, *show, e, a.seat_ids, events);
+        if (step == Step::kDone) {
+          ++count;
           continue;
         }
-        s.exec(
-            "INSERT INTO reservation_seats (reservation_id, show_id, seat_id, price_cents, active) "
-            "SELECT ?, show_id, seat_id, price_cents, 1 FROM show_seats WHERE reservation_id = ?",
-            rid, rid);
-        s.exec(
-            "UPDATE reservations SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
-            "reservation_seats WHERE reservation_id = ?) WHERE id = ?",
-            rid, rid);
-        s.exec("UPDATE waitlist_entries SET status = 'ASSIGNED', reservation_id = ? WHERE id = ?",
-               rid, e.id);
-        std::string reservation = *reservation_json(s, rid);
-        events.push_back(write_event(s, ctx, "booking.confirmed", "reservation", rid, reservation));
-        d.begin_object()
-            .field("entry_id", e.id)
-            .field("show_id", show_id)
-            .field("user_id", e.user_id);
-        d.field("reservation_id", rid).key("seat_ids").raw(id_array(ids)).end_object();
-        events.push_back(write_event(s, ctx, "waitlist.assigned", "waitlist_entry", e.id, d.str()));
-      } else {
-        Rows busy =
-            s.query("SELECT 1 FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE'",
-                    show_id, e.user_id);
-        if (busy->next()) continue;  // the user is holding seats right now; try next run
-        s.exec(
-            "INSERT INTO holds (show_id, user_id, status, source, expires_at, currency) "
-            "VALUES (?, ?, 'ACTIVE', 'WAITLIST_OFFER', NOW(3) + INTERVAL ? SECOND, ?)",
-            show_id, e.user_id, ctx.config().offer_ttl_s, currency);
-        int64_t hid = s.last_insert_id();
-        if (!take_seats(s, show_id, ids, false, hid)) {
-          s.exec("DELETE FROM holds WHERE id = ?", hid);
-          cells = load_seat_cells(s, show_id, pick);
-          continue;
-        }
-        s.exec(
-            "UPDATE holds SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
-            "show_seats WHERE hold_id = ?) WHERE id = ?",
-            hid, hid);
-        s.exec("UPDATE waitlist_entries SET status = 'OFFERED', hold_id = ? WHERE id = ?", hid,
-               e.id);
-        // seat.held has the fields place_hold_v2 gives it (migration 0008;
-        // the test WorkerOfferMode.* compares the two).
-        Rows until = s.query(
-            "SELECT DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ') FROM holds WHERE id = ?", hid);
-        until->next();
-        const std::string expires_at = until->getString(1);
-        JsonWriter held;
-        held.begin_object().field("show_id", show_id).field("hold_id", hid);
-        held.field("user_id", e.user_id).key("seat_ids").raw(id_array(ids));
-        held.field("expires_at", expires_at).end_object();
-        events.push_back(write_event(s, ctx, "seat.held", "show", show_id, held.str()));
-        d.begin_object()
-            .field("entry_id", e.id)
-            .field("show_id", show_id)
-            .field("user_id", e.user_id);
-        d.field("hold_id", hid).key("seat_ids").raw(id_array(ids));
-        d.field("expires_at", expires_at).end_object();
-        events.push_back(write_event(s, ctx, "waitlist.offered", "waitlist_entry", e.id, d.str()));
+        next = a.entry + 1;
+        break;
       }
-      for (auto& c : cells) {
-        if (std::find(ids.begin(), ids.end(), c.seat_id) != ids.end()) c.free = false;
-      }
-      ++count;
+      if (next >= entries.size()) break;
+      entries.erase(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(next));
     }
     return count;
   });
