@@ -67,7 +67,7 @@ TEST(UserQuery, RejectsInvalidParameters) {
       {"q=" + std::string(300, 'a'), "q"},
   };
   for (const auto& c : cases) {
-    Response r = handle(list(c.qs, ctx), ctx);
+    Response r = router().dispatch(list(c.qs, ctx), ctx);
     EXPECT_EQ(r.status, 400) << c.qs;
     EXPECT_TRUE(names_field(r, c.field)) << c.qs << " -> " << r.body;
   }
@@ -75,11 +75,12 @@ TEST(UserQuery, RejectsInvalidParameters) {
 
 TEST(AdminUsers, OnlyAdmins) {
   Context ctx(Config::for_tests());
-  EXPECT_EQ(handle(list("", ctx, ""), ctx).status, 401);
-  EXPECT_EQ(handle(list("", ctx, "CUSTOMER"), ctx).status, 403);
-  EXPECT_EQ(handle(list("", ctx, "OWNER"), ctx).status, 403);
+  EXPECT_EQ(router().dispatch(list("", ctx, ""), ctx).status, 401);
+  EXPECT_EQ(router().dispatch(list("", ctx, "CUSTOMER"), ctx).status, 403);
+  EXPECT_EQ(router().dispatch(list("", ctx, "OWNER"), ctx).status, 403);
   for (const char* role : {"", "CUSTOMER", "OWNER"}) {
-    Response r = handle(make("PATCH", "/v1/admin/users/2", R"({"role":"ADMIN"})", role, ctx), ctx);
+    Response r = router().dispatch(
+        make("PATCH", "/v1/admin/users/2", R"({"role":"ADMIN"})", role, ctx), ctx);
     EXPECT_EQ(r.status, *role == '\0' ? 401 : 403) << role;
   }
 }
@@ -98,22 +99,27 @@ TEST(AdminUsers, ValidatesRoleChanges) {
       {R"({"role":"OWNER","id":3})", "id"},
   };
   for (const auto& c : cases) {
-    Response r = handle(make("PATCH", "/v1/admin/users/2", c.body, "ADMIN", ctx), ctx);
+    Response r = router().dispatch(make("PATCH", "/v1/admin/users/2", c.body, "ADMIN", ctx), ctx);
     EXPECT_EQ(r.status, 400) << c.body;
     EXPECT_TRUE(names_field(r, c.field)) << c.body << " -> " << r.body;
   }
   for (const char* path : {"/v1/admin/users/x", "/v1/admin/users/0"}) {
-    EXPECT_EQ(handle(make("PATCH", path, R"({"role":"OWNER"})", "ADMIN", ctx), ctx).status, 404);
+    EXPECT_EQ(
+        router().dispatch(make("PATCH", path, R"({"role":"OWNER"})", "ADMIN", ctx), ctx).status,
+        404);
   }
-  EXPECT_EQ(handle(make("GET", "/v1/admin/users/2", "", "ADMIN", ctx), ctx).status, 405);
-  EXPECT_EQ(handle(make("POST", "/v1/admin/users", "{}", "ADMIN", ctx), ctx).status, 405);
-  EXPECT_EQ(handle(make("DELETE", "/v1/admin/users/2", "", "ADMIN", ctx), ctx).status, 405);
+  EXPECT_EQ(router().dispatch(make("GET", "/v1/admin/users/2", "", "ADMIN", ctx), ctx).status, 405);
+  EXPECT_EQ(router().dispatch(make("POST", "/v1/admin/users", "{}", "ADMIN", ctx), ctx).status,
+            405);
+  EXPECT_EQ(router().dispatch(make("DELETE", "/v1/admin/users/2", "", "ADMIN", ctx), ctx).status,
+            405);
 }
 
 TEST(AdminUsers, ValidRequestsReachTheDatabase) {
   Context ctx(Config::for_tests());
-  EXPECT_THROW(handle(list("q=ann&role=OWNER&limit=5", ctx), ctx), DbUnavailable);
-  EXPECT_THROW(handle(make("PATCH", "/v1/admin/users/2", R"({"role":"OWNER"})", "ADMIN", ctx), ctx),
+  EXPECT_THROW(router().dispatch(list("q=ann&role=OWNER&limit=5", ctx), ctx), DbUnavailable);
+  EXPECT_THROW(router().dispatch(
+                   make("PATCH", "/v1/admin/users/2", R"({"role":"OWNER"})", "ADMIN", ctx), ctx),
                DbUnavailable);
 }
 

@@ -26,8 +26,4 @@ const Router& router() {
   return r;
 }
 
-Response handle(const Request& req, Context& ctx) {
-  return router().dispatch(req, ctx);
-}
-
 }  // namespace cinema::cancel

@@ -12,9 +12,8 @@
 
 namespace cinema::catalog {
 
-Response handle(const Request& req, Context& ctx);
-
-// The function\'s routes; main() serves them (and prints them for --routes).
+// The function's routes: main() serves them (and prints them for --routes);
+// unit tests call router().dispatch(req, ctx).
 const Router& router();
 
 }  // namespace cinema::catalog

@@ -18,28 +18,30 @@ Request get(std::string path, std::map<std::string, std::string> query = {}) {
 // Everything here is refused before any database access.
 TEST(Catalog, RejectsBadQueryParameters) {
   Context ctx(Config::for_tests());
-  EXPECT_EQ(handle(get("/v1/cinemas", {{"limit", "0"}}), ctx).status, 400);
-  EXPECT_EQ(handle(get("/v1/cinemas", {{"limit", "abc"}}), ctx).status, 400);
-  EXPECT_EQ(handle(get("/v1/cinemas", {{"cursor", "garbage!"}}), ctx).status, 400);
-  EXPECT_EQ(handle(get("/v1/shows", {{"from", "tomorrow"}}), ctx).status, 400);
-  EXPECT_EQ(
-      handle(get("/v1/shows", {{"from", "2026-12-02T00:00:00Z"}, {"to", "2026-12-01T00:00:00Z"}}),
-             ctx)
-          .status,
-      400);
-  EXPECT_EQ(handle(get("/v1/shows", {{"cinema_id", "x"}}), ctx).status, 400);
-  EXPECT_EQ(handle(get("/v1/halls/1/seats", {{"active", "maybe"}}), ctx).status, 400);
-  EXPECT_EQ(handle(get("/v1/search/shows", {{"q", std::string(101, 'a')}}), ctx).status, 400);
+  EXPECT_EQ(router().dispatch(get("/v1/cinemas", {{"limit", "0"}}), ctx).status, 400);
+  EXPECT_EQ(router().dispatch(get("/v1/cinemas", {{"limit", "abc"}}), ctx).status, 400);
+  EXPECT_EQ(router().dispatch(get("/v1/cinemas", {{"cursor", "garbage!"}}), ctx).status, 400);
+  EXPECT_EQ(router().dispatch(get("/v1/shows", {{"from", "tomorrow"}}), ctx).status, 400);
+  EXPECT_EQ(router()
+                .dispatch(get("/v1/shows",
+                              {{"from", "2026-12-02T00:00:00Z"}, {"to", "2026-12-01T00:00:00Z"}}),
+                          ctx)
+                .status,
+            400);
+  EXPECT_EQ(router().dispatch(get("/v1/shows", {{"cinema_id", "x"}}), ctx).status, 400);
+  EXPECT_EQ(router().dispatch(get("/v1/halls/1/seats", {{"active", "maybe"}}), ctx).status, 400);
+  EXPECT_EQ(router().dispatch(get("/v1/search/shows", {{"q", std::string(101, 'a')}}), ctx).status,
+            400);
 }
 
 TEST(Catalog, UnknownIdsAndMethods) {
   Context ctx(Config::for_tests());
-  EXPECT_EQ(handle(get("/v1/cinemas/abc"), ctx).status, 404);
-  EXPECT_EQ(handle(get("/v1/shows/0"), ctx).status, 404);
-  EXPECT_EQ(handle(get("/v1/nothing"), ctx).status, 404);
+  EXPECT_EQ(router().dispatch(get("/v1/cinemas/abc"), ctx).status, 404);
+  EXPECT_EQ(router().dispatch(get("/v1/shows/0"), ctx).status, 404);
+  EXPECT_EQ(router().dispatch(get("/v1/nothing"), ctx).status, 404);
   Request post = get("/v1/cinemas");
   post.method = "POST";
-  EXPECT_EQ(handle(post, ctx).status, 405);
+  EXPECT_EQ(router().dispatch(post, ctx).status, 405);
 }
 
 TEST(Catalog, EscapesLikePatterns) {

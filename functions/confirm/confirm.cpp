@@ -218,25 +218,23 @@ StatusOr<Confirmed> confirm_hold(Context& ctx, const AuthUser& user, int64_t sho
 }
 
 Response handle_confirm(const Request& req, Context& ctx) {
-  auto show_id = path_id(req, "id");
-  CINEMA_RETURN_IF_ERROR(show_id);
-  auto user = authenticate(req, ctx);
-  CINEMA_RETURN_IF_ERROR(user);
-  CINEMA_RETURN_IF_ERROR(require_role(*user, {"CUSTOMER"}));
+  CINEMA_ASSIGN_OR_RETURN(const Caller c, caller_on(req, ctx, {"CUSTOMER"}));
+  const int64_t show_id = c.id;
+  const AuthUser& user = c.user;
   std::string key = req.header("idempotency-key");  // its form is checked by the serve loop
   auto body = read_json(req, {"hold_id", "payment_token"});
   CINEMA_RETURN_IF_ERROR(body);
   auto hold_id = body->integer("hold_id", true, 1, INT64_MAX);
   auto token = body->string("payment_token", false, 1, 200);
   CINEMA_RETURN_IF_ERROR(body->finish());
-  std::string request_hash = sha256_hex(std::to_string(*show_id) + "\n" + req.body);
+  std::string request_hash = sha256_hex(std::to_string(show_id) + "\n" + req.body);
   // authorize -> one short transaction -> capture (or void): the provider is
   // never called inside the transaction, whose body may run again.
   std::optional<std::string> payment_ref;
   auto due =
-      ctx.db().autocommit([&](Session& s) { return amount_due(s, *user, *show_id, *hold_id); });
+      ctx.db().autocommit([&](Session& s) { return amount_due(s, user, show_id, *hold_id); });
   if (due) {
-    auto ref = authorize(ctx, *user, *hold_id, *due, token.value_or(""));
+    auto ref = authorize(ctx, user, *hold_id, *due, token.value_or(""));
     CINEMA_RETURN_IF_ERROR(ref);
     payment_ref = *ref;
   }
@@ -252,7 +250,7 @@ Response handle_confirm(const Request& req, Context& ctx) {
   try {
     for (int attempt = 0; attempt < 2; ++attempt) {
       o = with_constraints(kConstraints, [&] {
-        return confirm_hold(ctx, *user, *show_id, *hold_id, payment_ref, key, request_hash);
+        return confirm_hold(ctx, user, show_id, *hold_id, payment_ref, key, request_hash);
       });
       if (o.ok() || o.problem().type != kInFlight.type) break;
     }
@@ -262,7 +260,7 @@ Response handle_confirm(const Request& req, Context& ctx) {
   }
   if (payment_ref) settle(ctx, *hold_id, *payment_ref, o.ok() && o->status == 201);
   CINEMA_RETURN_IF_ERROR(o);
-  if (!o->events.empty()) after_seat_change(ctx, *show_id, o->events);
+  if (!o->events.empty()) after_seat_change(ctx, show_id, o->events);
   return Response::json(o->status, o->body);
 }
 
@@ -273,10 +271,6 @@ const Router& router() {
       {"POST", "/v1/shows/{id}/confirm", handle_confirm},
   };
   return r;
-}
-
-Response handle(const Request& req, Context& ctx) {
-  return router().dispatch(req, ctx);
 }
 
 }  // namespace cinema::confirm

@@ -19,9 +19,9 @@ TEST(Confirm, ValidatesBodyAndKey) {
   r.headers["authorization"] =
       "Bearer " + sign_access_token(ctx.config().jwt, 5, "CUSTOMER", ctx.clock().now_s());
   r.body = R"({"hold_id":"x"})";
-  EXPECT_EQ(handle(r, ctx).status, 400);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 400);
   r.body = R"({"hold_id":1,"status":"CONFIRMED"})";
-  EXPECT_EQ(handle(r, ctx).status, 400);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 400);
 }
 
 TEST(Confirm, TheCurrentRoleDecidesNotTheToken) {
@@ -31,11 +31,11 @@ TEST(Confirm, TheCurrentRoleDecidesNotTheToken) {
                                     ctx, 5);
   auto& accounts = testing::fake_accounts(ctx).accounts;
   accounts[5] = AccountState{"OWNER", false};  // promoted since the token was signed
-  EXPECT_EQ(handle(r, ctx).status, 403);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 403);
   accounts[5] = AccountState{"CUSTOMER", true};  // disabled
-  EXPECT_EQ(handle(r, ctx).status, 401);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 401);
   accounts.erase(5);  // deleted
-  EXPECT_EQ(handle(r, ctx).status, 401);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 401);
 }
 
 TEST(MockPayment, DeclinesOnlyTheTestToken) {

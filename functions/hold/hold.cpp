@@ -197,16 +197,14 @@ const ConstraintProblems kConstraints = {
 };
 
 Response place(const Request& req, Context& ctx) {
-  auto show_id = path_id(req, "id");
-  CINEMA_RETURN_IF_ERROR(show_id);
-  auto user = authenticate(req, ctx);
-  CINEMA_RETURN_IF_ERROR(user);
-  CINEMA_RETURN_IF_ERROR(require_role(*user, {"CUSTOMER"}));
+  CINEMA_ASSIGN_OR_RETURN(const Caller c, caller_on(req, ctx, {"CUSTOMER"}));
+  const int64_t show_id = c.id;
+  const AuthUser& user = c.user;
   auto hr = parse(req);
   CINEMA_RETURN_IF_ERROR(hr);
   BucketSpec spec{static_cast<double>(ctx.config().rate.hold_burst),
                   ctx.config().rate.hold_refill_per_minute / 60.0};
-  CINEMA_RETURN_IF_ERROR(check_rate(ctx.limiter(), "rl:hold:" + std::to_string(user->id), spec));
+  CINEMA_RETURN_IF_ERROR(check_rate(ctx.limiter(), "rl:hold:" + std::to_string(user.id), spec));
   int attempts = hr->seat_ids.empty() ? kBestAvailableAttempts : 1;
   std::optional<BestAvailable> best;
   Attempt a;
@@ -214,7 +212,7 @@ Response place(const Request& req, Context& ctx) {
     std::vector<int64_t> ids = hr->seat_ids;
     if (ids.empty()) {
       if (!best) {
-        auto loaded = load_best(ctx, *show_id, hr->pick);
+        auto loaded = load_best(ctx, show_id, hr->pick);
         CINEMA_RETURN_IF_ERROR(loaded);
         best = std::move(*loaded);
       }
@@ -223,7 +221,7 @@ Response place(const Request& req, Context& ctx) {
       ids = *picked;
     }
     auto attempt =
-        with_constraints(kConstraints, [&] { return try_place(ctx, *user, *show_id, ids); });
+        with_constraints(kConstraints, [&] { return try_place(ctx, user, show_id, ids); });
     CINEMA_RETURN_IF_ERROR(attempt);
     a = std::move(*attempt);
     if (a.placed) break;
@@ -236,11 +234,11 @@ Response place(const Request& req, Context& ctx) {
     return Response::problem(p);
   }
   const Placed& p = *a.placed;
-  after_seat_change(ctx, *show_id, p.events);
+  after_seat_change(ctx, show_id, p.events);
   JsonWriter w;
   w.begin_object()
       .field("hold_id", p.hold_id)
-      .field("show_id", *show_id)
+      .field("show_id", show_id)
       .key("seat_ids")
       .raw(id_array(p.seat_ids))
       .field("expires_at", p.expires_at)
@@ -262,10 +260,9 @@ std::vector<int64_t> held_seats(Session& s, int64_t hold_id) {
 }
 
 Response release(const Request& req, Context& ctx) {
-  auto show_id = path_id(req, "id");
-  CINEMA_RETURN_IF_ERROR(show_id);
-  auto user = authenticate(req, ctx);
-  CINEMA_RETURN_IF_ERROR(user);
+  CINEMA_ASSIGN_OR_RETURN(const Caller c, caller_on(req, ctx));
+  const int64_t show_id = c.id;
+  const AuthUser& user = c.user;
   auto body = read_json(req, {"hold_id"});
   CINEMA_RETURN_IF_ERROR(body);
   auto hold_id = body->integer("hold_id", true, 1, INT64_MAX);
@@ -273,7 +270,7 @@ Response release(const Request& req, Context& ctx) {
   auto events = ctx.db().transaction([&](Session& s) -> StatusOr<std::vector<OutboxEvent>> {
     Rows h =
         s.query("SELECT status FROM holds WHERE id = ? AND show_id = ? AND user_id = ? FOR UPDATE",
-                *hold_id, *show_id, user->id);
+                *hold_id, show_id, user.id);
     if (!h->next()) return not_found("No such hold");
     if (get_string(*h, "status") != "ACTIVE") return std::vector<OutboxEvent>{};  // already gone
     std::vector<int64_t> seats = held_seats(s, *hold_id);
@@ -283,14 +280,14 @@ Response release(const Request& req, Context& ctx) {
         "WHERE hold_id = ? AND status = 'HELD'",
         *hold_id);
     JsonWriter d;
-    d.begin_object().field("show_id", *show_id).field("hold_id", *hold_id);
-    d.field("user_id", user->id).key("seat_ids").raw(id_array(seats));
+    d.begin_object().field("show_id", show_id).field("hold_id", *hold_id);
+    d.field("user_id", user.id).key("seat_ids").raw(id_array(seats));
     d.field("reason", "released").end_object();
-    std::vector<OutboxEvent> out{write_event(s, ctx, "seat.released", "show", *show_id, d.str())};
+    std::vector<OutboxEvent> out{write_event(s, ctx, "seat.released", "show", show_id, d.str())};
     return out;
   });
   CINEMA_RETURN_IF_ERROR(events);
-  if (!events->empty()) after_seat_change(ctx, *show_id, *events);
+  if (!events->empty()) after_seat_change(ctx, show_id, *events);
   return Response::no_content();
 }
 
@@ -302,10 +299,6 @@ const Router& router() {
       {"DELETE", "/v1/shows/{id}/hold", release},
   };
   return r;
-}
-
-Response handle(const Request& req, Context& ctx) {
-  return router().dispatch(req, ctx);
 }
 
 }  // namespace cinema::hold

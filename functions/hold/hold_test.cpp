@@ -33,7 +33,7 @@ TEST(Hold, RefusesBadBodiesBeforeTouchingSeats) {
            R"({"count":2,"together":"yes"})",            // wrong type
            R"({"seat_ids":[1],"user_id":3})",            // privileged field
        }) {
-    Response r = handle(hold_request(ctx, body), ctx);
+    Response r = router().dispatch(hold_request(ctx, body), ctx);
     EXPECT_EQ(r.status, 400) << body;
     EXPECT_EQ(r.content_type, "application/problem+json");
   }
@@ -42,11 +42,11 @@ TEST(Hold, RefusesBadBodiesBeforeTouchingSeats) {
 TEST(Hold, NeedsACustomerToken) {
   Context ctx(Config::for_tests());
   Request r = hold_request(ctx, R"({"seat_ids":[1]})", "OWNER");
-  EXPECT_EQ(handle(r, ctx).status, 403);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 403);
   r.headers.erase("authorization");
-  EXPECT_EQ(handle(r, ctx).status, 401);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 401);
   r.path = "/v1/shows/x/hold";
-  EXPECT_EQ(handle(r, ctx).status, 404);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 404);
 }
 
 }  // namespace

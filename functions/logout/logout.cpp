@@ -1,17 +1,13 @@
 #include "logout.h"
 
 #include "cinema/crypto.h"
+#include "cinema/sessions.h"
 #include "cinema/validate.h"
 
 namespace cinema::logout {
 
 Response handle(const Request& req, Context& ctx) {
-  if (req.method != "POST") return Response::problem(method_not_allowed("POST"));
-  auto body = read_json(req, {"refresh_token"});
-  CINEMA_RETURN_IF_ERROR(body);
-  auto token = body->string("refresh_token", true, 1, 512);
-  CINEMA_RETURN_IF_ERROR(body->finish());
-  std::string hash = sha256_hex(*token);
+  CINEMA_ASSIGN_OR_RETURN(const std::string hash, read_refresh_token_hash(req));
   ctx.db().transaction([&](Session& s) {
     Rows rs = s.query("SELECT family_id FROM refresh_tokens WHERE token_hash = ?", hash);
     if (!rs->next()) return;

@@ -20,13 +20,14 @@ Request make(std::string method, std::string path, std::string body, const std::
 TEST(OwnerCinemas, RequiresAnOwnerToken) {
   Context ctx(Config::for_tests());
   const std::string body = R"({"name":"Roxy","city":"Berlin"})";
-  EXPECT_EQ(handle(make("POST", "/v1/cinemas", body, "", ctx), ctx).status, 401);
-  EXPECT_EQ(handle(make("POST", "/v1/cinemas", body, "CUSTOMER", ctx), ctx).status, 403);
-  EXPECT_EQ(handle(make("PATCH", "/v1/cinemas/1", body, "CUSTOMER", ctx), ctx).status, 403);
-  EXPECT_EQ(handle(make("DELETE", "/v1/cinemas/1", "", "", ctx), ctx).status, 401);
+  EXPECT_EQ(router().dispatch(make("POST", "/v1/cinemas", body, "", ctx), ctx).status, 401);
+  EXPECT_EQ(router().dispatch(make("POST", "/v1/cinemas", body, "CUSTOMER", ctx), ctx).status, 403);
+  EXPECT_EQ(router().dispatch(make("PATCH", "/v1/cinemas/1", body, "CUSTOMER", ctx), ctx).status,
+            403);
+  EXPECT_EQ(router().dispatch(make("DELETE", "/v1/cinemas/1", "", "", ctx), ctx).status, 401);
   Request bad = make("POST", "/v1/cinemas", body, "", ctx);
   bad.headers["authorization"] = "Bearer not-a-token";
-  EXPECT_EQ(handle(bad, ctx).status, 401);
+  EXPECT_EQ(router().dispatch(bad, ctx).status, 401);
 }
 
 TEST(OwnerCinemas, ValidatesTheBody) {
@@ -54,49 +55,56 @@ TEST(OwnerCinemas, ValidatesTheBody) {
   };
   for (const auto& c : cases) {
     std::string path = std::string(c.method) == "POST" ? "/v1/cinemas" : "/v1/cinemas/5";
-    Response r = handle(make(c.method, path, c.body, "OWNER", ctx), ctx);
+    Response r = router().dispatch(make(c.method, path, c.body, "OWNER", ctx), ctx);
     EXPECT_EQ(r.status, 400) << c.method << " " << c.body;
     EXPECT_EQ(r.content_type, "application/problem+json");
     EXPECT_TRUE(names_field(r, c.field)) << c.body << " -> " << r.body;
   }
   std::string long_name(201, 'x');
-  Response r = handle(
+  Response r = router().dispatch(
       make("POST", "/v1/cinemas", R"({"name":")" + long_name + R"(","city":"B"})", "OWNER", ctx),
       ctx);
   EXPECT_EQ(r.status, 400);
   EXPECT_TRUE(names_field(r, "name"));
-  EXPECT_EQ(handle(make("PATCH", "/v1/cinemas/5", "{}", "OWNER", ctx), ctx).status, 400);
-  EXPECT_EQ(handle(make("PATCH", "/v1/cinemas/5", "[]", "OWNER", ctx), ctx).status, 400);
+  EXPECT_EQ(router().dispatch(make("PATCH", "/v1/cinemas/5", "{}", "OWNER", ctx), ctx).status, 400);
+  EXPECT_EQ(router().dispatch(make("PATCH", "/v1/cinemas/5", "[]", "OWNER", ctx), ctx).status, 400);
   Request text = make("POST", "/v1/cinemas", "name=x", "OWNER", ctx);
   text.headers["content-type"] = "text/plain";
-  EXPECT_EQ(handle(text, ctx).status, 415);
+  EXPECT_EQ(router().dispatch(text, ctx).status, 415);
 }
 
 TEST(OwnerCinemas, BadIdsAreNotFoundAndOtherMethodsNotAllowed) {
   Context ctx(Config::for_tests());
   for (const char* path :
        {"/v1/cinemas/abc", "/v1/cinemas/0", "/v1/cinemas/-1", "/v1/cinemas/99999999999999999999"}) {
-    EXPECT_EQ(handle(make("DELETE", path, "", "OWNER", ctx), ctx).status, 404) << path;
-    EXPECT_EQ(handle(make("PATCH", path, R"({"name":"x"})", "OWNER", ctx), ctx).status, 404);
+    EXPECT_EQ(router().dispatch(make("DELETE", path, "", "OWNER", ctx), ctx).status, 404) << path;
+    EXPECT_EQ(router().dispatch(make("PATCH", path, R"({"name":"x"})", "OWNER", ctx), ctx).status,
+              404);
   }
-  Response get = handle(make("GET", "/v1/cinemas/1", "", "OWNER", ctx), ctx);
+  Response get = router().dispatch(make("GET", "/v1/cinemas/1", "", "OWNER", ctx), ctx);
   EXPECT_EQ(get.status, 405);
   ASSERT_FALSE(get.headers.empty());
   EXPECT_EQ(get.headers[0].first, "Allow");
-  EXPECT_EQ(handle(make("DELETE", "/v1/cinemas", "", "OWNER", ctx), ctx).status, 405);
-  EXPECT_EQ(handle(make("POST", "/v1/cinemas/1/halls", "{}", "OWNER", ctx), ctx).status, 404);
+  EXPECT_EQ(router().dispatch(make("DELETE", "/v1/cinemas", "", "OWNER", ctx), ctx).status, 405);
+  EXPECT_EQ(router().dispatch(make("POST", "/v1/cinemas/1/halls", "{}", "OWNER", ctx), ctx).status,
+            404);
 }
 
 TEST(OwnerCinemas, ValidRequestsReachTheDatabase) {
   Context ctx(Config::for_tests());
   const std::string body =
       R"({"name":"Roxy","city":"Berlin","address":"","timezone":"America/Argentina/Buenos_Aires"})";
-  EXPECT_THROW(handle(make("POST", "/v1/cinemas", body, "OWNER", ctx), ctx), DbUnavailable);
-  EXPECT_THROW(handle(make("POST", "/v1/cinemas", body, "ADMIN", ctx), ctx), DbUnavailable);
-  EXPECT_THROW(handle(make("PUT", "/v1/cinemas/3", body, "OWNER", ctx), ctx), DbUnavailable);
-  EXPECT_THROW(handle(make("PATCH", "/v1/cinemas/3", R"({"timezone":"UTC"})", "OWNER", ctx), ctx),
+  EXPECT_THROW(router().dispatch(make("POST", "/v1/cinemas", body, "OWNER", ctx), ctx),
                DbUnavailable);
-  EXPECT_THROW(handle(make("DELETE", "/v1/cinemas/3", "", "OWNER", ctx), ctx), DbUnavailable);
+  EXPECT_THROW(router().dispatch(make("POST", "/v1/cinemas", body, "ADMIN", ctx), ctx),
+               DbUnavailable);
+  EXPECT_THROW(router().dispatch(make("PUT", "/v1/cinemas/3", body, "OWNER", ctx), ctx),
+               DbUnavailable);
+  EXPECT_THROW(
+      router().dispatch(make("PATCH", "/v1/cinemas/3", R"({"timezone":"UTC"})", "OWNER", ctx), ctx),
+      DbUnavailable);
+  EXPECT_THROW(router().dispatch(make("DELETE", "/v1/cinemas/3", "", "OWNER", ctx), ctx),
+               DbUnavailable);
 }
 
 }  // namespace

@@ -94,10 +94,10 @@ TEST(Layout, SeatsJsonFeedsJsonTable) {
 TEST(OwnerHalls, RequiresAnOwnerToken) {
   Context ctx(Config::for_tests());
   const std::string body = R"({"cinema_id":1,"name":"Hall 1","rows":5,"cols":5})";
-  EXPECT_EQ(handle(make("POST", "/v1/halls", body, "", ctx), ctx).status, 401);
-  EXPECT_EQ(handle(make("POST", "/v1/halls", body, "CUSTOMER", ctx), ctx).status, 403);
-  EXPECT_EQ(handle(make("PUT", "/v1/halls/1", body, "CUSTOMER", ctx), ctx).status, 403);
-  EXPECT_EQ(handle(make("DELETE", "/v1/halls/1", "", "CUSTOMER", ctx), ctx).status, 403);
+  EXPECT_EQ(router().dispatch(make("POST", "/v1/halls", body, "", ctx), ctx).status, 401);
+  EXPECT_EQ(router().dispatch(make("POST", "/v1/halls", body, "CUSTOMER", ctx), ctx).status, 403);
+  EXPECT_EQ(router().dispatch(make("PUT", "/v1/halls/1", body, "CUSTOMER", ctx), ctx).status, 403);
+  EXPECT_EQ(router().dispatch(make("DELETE", "/v1/halls/1", "", "CUSTOMER", ctx), ctx).status, 403);
 }
 
 TEST(OwnerHalls, ValidatesTheBody) {
@@ -128,36 +128,40 @@ TEST(OwnerHalls, ValidatesTheBody) {
   };
   for (const auto& c : cases) {
     std::string path = std::string(c.method) == "POST" ? "/v1/halls" : "/v1/halls/5";
-    Response r = handle(make(c.method, path, c.body, "OWNER", ctx), ctx);
+    Response r = router().dispatch(make(c.method, path, c.body, "OWNER", ctx), ctx);
     EXPECT_EQ(r.status, 400) << c.method << " " << c.body;
     EXPECT_TRUE(names_field(r, c.field)) << c.body << " -> " << r.body;
   }
-  EXPECT_EQ(handle(make("PATCH", "/v1/halls/5", "{}", "OWNER", ctx), ctx).status, 400);
+  EXPECT_EQ(router().dispatch(make("PATCH", "/v1/halls/5", "{}", "OWNER", ctx), ctx).status, 400);
 }
 
 TEST(OwnerHalls, BadIdsAreNotFoundAndOtherMethodsNotAllowed) {
   Context ctx(Config::for_tests());
   for (const char* path : {"/v1/halls/x", "/v1/halls/0", "/v1/halls/1.5"}) {
-    EXPECT_EQ(handle(make("DELETE", path, "", "OWNER", ctx), ctx).status, 404) << path;
-    EXPECT_EQ(handle(make("PATCH", path, R"({"name":"x"})", "OWNER", ctx), ctx).status, 404);
+    EXPECT_EQ(router().dispatch(make("DELETE", path, "", "OWNER", ctx), ctx).status, 404) << path;
+    EXPECT_EQ(router().dispatch(make("PATCH", path, R"({"name":"x"})", "OWNER", ctx), ctx).status,
+              404);
   }
-  EXPECT_EQ(handle(make("GET", "/v1/halls/1", "", "OWNER", ctx), ctx).status, 405);
-  EXPECT_EQ(handle(make("GET", "/v1/halls", "", "OWNER", ctx), ctx).status, 405);
+  EXPECT_EQ(router().dispatch(make("GET", "/v1/halls/1", "", "OWNER", ctx), ctx).status, 405);
+  EXPECT_EQ(router().dispatch(make("GET", "/v1/halls", "", "OWNER", ctx), ctx).status, 405);
 }
 
 TEST(OwnerHalls, ValidRequestsReachTheDatabase) {
   Context ctx(Config::for_tests());
-  EXPECT_THROW(
-      handle(make("POST", "/v1/halls", R"({"cinema_id":1,"name":"H","layout":["SSVVSS"," .AC. "]})",
-                  "OWNER", ctx),
-             ctx),
-      DbUnavailable);
-  EXPECT_THROW(
-      handle(make("PUT", "/v1/halls/2", R"({"name":"H","rows":3,"cols":3})", "ADMIN", ctx), ctx),
-      DbUnavailable);
-  EXPECT_THROW(handle(make("PATCH", "/v1/halls/2", R"({"name":"Big"})", "OWNER", ctx), ctx),
+  EXPECT_THROW(router().dispatch(
+                   make("POST", "/v1/halls",
+                        R"({"cinema_id":1,"name":"H","layout":["SSVVSS"," .AC. "]})", "OWNER", ctx),
+                   ctx),
                DbUnavailable);
-  EXPECT_THROW(handle(make("DELETE", "/v1/halls/2", "", "OWNER", ctx), ctx), DbUnavailable);
+  EXPECT_THROW(
+      router().dispatch(
+          make("PUT", "/v1/halls/2", R"({"name":"H","rows":3,"cols":3})", "ADMIN", ctx), ctx),
+      DbUnavailable);
+  EXPECT_THROW(
+      router().dispatch(make("PATCH", "/v1/halls/2", R"({"name":"Big"})", "OWNER", ctx), ctx),
+      DbUnavailable);
+  EXPECT_THROW(router().dispatch(make("DELETE", "/v1/halls/2", "", "OWNER", ctx), ctx),
+               DbUnavailable);
 }
 
 }  // namespace

@@ -9,9 +9,8 @@
 
 namespace cinema::owner_reservations {
 
-Response handle(const Request& req, Context& ctx);
-
-// The function\'s routes; main() serves them (and prints them for --routes).
+// The function's routes: main() serves them (and prints them for --routes);
+// unit tests call router().dispatch(req, ctx).
 const Router& router();
 
 }  // namespace cinema::owner_reservations

@@ -20,12 +20,13 @@ constexpr const char* kSeat =
 
 TEST(OwnerSeats, RequiresAnOwnerToken) {
   Context ctx(Config::for_tests());
-  EXPECT_EQ(handle(make("POST", "/v1/seats", kSeat, "", ctx), ctx).status, 401);
-  EXPECT_EQ(handle(make("POST", "/v1/seats", kSeat, "CUSTOMER", ctx), ctx).status, 403);
-  EXPECT_EQ(
-      handle(make("PATCH", "/v1/seats/1", R"({"active":false})", "CUSTOMER", ctx), ctx).status,
-      403);
-  EXPECT_EQ(handle(make("DELETE", "/v1/seats/1", "", "", ctx), ctx).status, 401);
+  EXPECT_EQ(router().dispatch(make("POST", "/v1/seats", kSeat, "", ctx), ctx).status, 401);
+  EXPECT_EQ(router().dispatch(make("POST", "/v1/seats", kSeat, "CUSTOMER", ctx), ctx).status, 403);
+  EXPECT_EQ(router()
+                .dispatch(make("PATCH", "/v1/seats/1", R"({"active":false})", "CUSTOMER", ctx), ctx)
+                .status,
+            403);
+  EXPECT_EQ(router().dispatch(make("DELETE", "/v1/seats/1", "", "", ctx), ctx).status, 401);
 }
 
 TEST(OwnerSeats, ValidatesTheBody) {
@@ -65,36 +66,42 @@ TEST(OwnerSeats, ValidatesTheBody) {
   };
   for (const auto& c : cases) {
     std::string path = std::string(c.method) == "POST" ? "/v1/seats" : "/v1/seats/5";
-    Response r = handle(make(c.method, path, c.body, "OWNER", ctx), ctx);
+    Response r = router().dispatch(make(c.method, path, c.body, "OWNER", ctx), ctx);
     EXPECT_EQ(r.status, 400) << c.method << " " << c.body;
     EXPECT_TRUE(names_field(r, c.field)) << c.body << " -> " << r.body;
   }
-  EXPECT_EQ(handle(make("PATCH", "/v1/seats/5", "{}", "OWNER", ctx), ctx).status, 400);
+  EXPECT_EQ(router().dispatch(make("PATCH", "/v1/seats/5", "{}", "OWNER", ctx), ctx).status, 400);
 }
 
 TEST(OwnerSeats, BadIdsAreNotFoundAndOtherMethodsNotAllowed) {
   Context ctx(Config::for_tests());
   for (const char* path : {"/v1/seats/seat", "/v1/seats/0", "/v1/seats/+1"}) {
-    EXPECT_EQ(handle(make("DELETE", path, "", "OWNER", ctx), ctx).status, 404) << path;
-    EXPECT_EQ(handle(make("PATCH", path, R"({"active":false})", "OWNER", ctx), ctx).status, 404);
+    EXPECT_EQ(router().dispatch(make("DELETE", path, "", "OWNER", ctx), ctx).status, 404) << path;
+    EXPECT_EQ(
+        router().dispatch(make("PATCH", path, R"({"active":false})", "OWNER", ctx), ctx).status,
+        404);
   }
-  EXPECT_EQ(handle(make("GET", "/v1/seats/1", "", "OWNER", ctx), ctx).status, 405);
-  EXPECT_EQ(handle(make("PUT", "/v1/seats", kSeat, "OWNER", ctx), ctx).status, 405);
+  EXPECT_EQ(router().dispatch(make("GET", "/v1/seats/1", "", "OWNER", ctx), ctx).status, 405);
+  EXPECT_EQ(router().dispatch(make("PUT", "/v1/seats", kSeat, "OWNER", ctx), ctx).status, 405);
 }
 
 TEST(OwnerSeats, ValidRequestsReachTheDatabase) {
   Context ctx(Config::for_tests());
-  EXPECT_THROW(handle(make("POST", "/v1/seats", kSeat, "OWNER", ctx), ctx), DbUnavailable);
-  EXPECT_THROW(handle(make("PATCH", "/v1/seats/2", R"({"active":false})", "OWNER", ctx), ctx),
+  EXPECT_THROW(router().dispatch(make("POST", "/v1/seats", kSeat, "OWNER", ctx), ctx),
                DbUnavailable);
   EXPECT_THROW(
-      handle(make("PUT", "/v1/seats/2",
-                  R"({"row_label":"AB","number":3,"grid_row":2,"grid_col":3,"seat_type":"VIP",)"
-                  R"("active":true})",
-                  "ADMIN", ctx),
-             ctx),
+      router().dispatch(make("PATCH", "/v1/seats/2", R"({"active":false})", "OWNER", ctx), ctx),
       DbUnavailable);
-  EXPECT_THROW(handle(make("DELETE", "/v1/seats/2", "", "OWNER", ctx), ctx), DbUnavailable);
+  EXPECT_THROW(
+      router().dispatch(
+          make("PUT", "/v1/seats/2",
+               R"({"row_label":"AB","number":3,"grid_row":2,"grid_col":3,"seat_type":"VIP",)"
+               R"("active":true})",
+               "ADMIN", ctx),
+          ctx),
+      DbUnavailable);
+  EXPECT_THROW(router().dispatch(make("DELETE", "/v1/seats/2", "", "OWNER", ctx), ctx),
+               DbUnavailable);
 }
 
 }  // namespace

@@ -51,11 +51,13 @@ TEST(ShowRules, Window) {
 TEST(OwnerShows, RequiresAnOwnerToken) {
   Context ctx = test_context();
   const std::string body = show("2027-02-01T18:00:00Z", "2027-02-01T20:00:00Z");
-  EXPECT_EQ(handle(make("POST", "/v1/shows", body, "", ctx), ctx).status, 401);
-  EXPECT_EQ(handle(make("POST", "/v1/shows", body, "CUSTOMER", ctx), ctx).status, 403);
-  EXPECT_EQ(handle(make("PATCH", "/v1/shows/1", R"({"title":"x"})", "CUSTOMER", ctx), ctx).status,
+  EXPECT_EQ(router().dispatch(make("POST", "/v1/shows", body, "", ctx), ctx).status, 401);
+  EXPECT_EQ(router().dispatch(make("POST", "/v1/shows", body, "CUSTOMER", ctx), ctx).status, 403);
+  EXPECT_EQ(router()
+                .dispatch(make("PATCH", "/v1/shows/1", R"({"title":"x"})", "CUSTOMER", ctx), ctx)
+                .status,
             403);
-  EXPECT_EQ(handle(make("DELETE", "/v1/shows/1", "", "CUSTOMER", ctx), ctx).status, 403);
+  EXPECT_EQ(router().dispatch(make("DELETE", "/v1/shows/1", "", "CUSTOMER", ctx), ctx).status, 403);
 }
 
 TEST(OwnerShows, ValidatesTheBody) {
@@ -110,52 +112,58 @@ TEST(OwnerShows, ValidatesTheBody) {
   };
   for (const auto& c : cases) {
     std::string path = c.method == "POST" ? "/v1/shows" : "/v1/shows/5";
-    Response r = handle(make(c.method, path, c.body, "OWNER", ctx), ctx);
+    Response r = router().dispatch(make(c.method, path, c.body, "OWNER", ctx), ctx);
     EXPECT_EQ(r.status, 400) << c.method << " " << c.body;
     EXPECT_TRUE(names_field(r, c.field)) << c.body << " -> " << r.body;
   }
-  EXPECT_EQ(handle(make("PATCH", "/v1/shows/5", "{}", "OWNER", ctx), ctx).status, 400);
+  EXPECT_EQ(router().dispatch(make("PATCH", "/v1/shows/5", "{}", "OWNER", ctx), ctx).status, 400);
 }
 
 TEST(OwnerShows, PastStartIsUnprocessable) {
   Context ctx = test_context();
-  Response r = handle(
+  Response r = router().dispatch(
       make("POST", "/v1/shows", show("2027-01-15T07:59:59Z", "2027-01-15T10:00:00Z"), "OWNER", ctx),
       ctx);
   EXPECT_EQ(r.status, 422);
   EXPECT_TRUE(names_field(r, "starts_at")) << r.body;
   // Offsets count: 09:30+02:00 is 07:30Z, before "now" (08:00Z).
-  r = handle(make("POST", "/v1/shows",
-                  show("2027-01-15T09:30:00+02:00", "2027-01-15T11:00:00+02:00"), "OWNER", ctx),
-             ctx);
+  r = router().dispatch(
+      make("POST", "/v1/shows", show("2027-01-15T09:30:00+02:00", "2027-01-15T11:00:00+02:00"),
+           "OWNER", ctx),
+      ctx);
   EXPECT_EQ(r.status, 422);
 }
 
 TEST(OwnerShows, BadIdsAreNotFoundAndOtherMethodsNotAllowed) {
   Context ctx = test_context();
   for (const char* path : {"/v1/shows/next", "/v1/shows/0", "/v1/shows/-3"}) {
-    EXPECT_EQ(handle(make("DELETE", path, "", "OWNER", ctx), ctx).status, 404) << path;
-    EXPECT_EQ(handle(make("PATCH", path, R"({"title":"x"})", "OWNER", ctx), ctx).status, 404);
+    EXPECT_EQ(router().dispatch(make("DELETE", path, "", "OWNER", ctx), ctx).status, 404) << path;
+    EXPECT_EQ(router().dispatch(make("PATCH", path, R"({"title":"x"})", "OWNER", ctx), ctx).status,
+              404);
   }
-  EXPECT_EQ(handle(make("GET", "/v1/shows/1", "", "OWNER", ctx), ctx).status, 405);
-  EXPECT_EQ(handle(make("GET", "/v1/shows", "", "OWNER", ctx), ctx).status, 405);
-  EXPECT_EQ(handle(make("POST", "/v1/shows/1/hold", "{}", "OWNER", ctx), ctx).status, 404);
+  EXPECT_EQ(router().dispatch(make("GET", "/v1/shows/1", "", "OWNER", ctx), ctx).status, 405);
+  EXPECT_EQ(router().dispatch(make("GET", "/v1/shows", "", "OWNER", ctx), ctx).status, 405);
+  EXPECT_EQ(router().dispatch(make("POST", "/v1/shows/1/hold", "{}", "OWNER", ctx), ctx).status,
+            404);
 }
 
 TEST(OwnerShows, ValidRequestsReachTheDatabase) {
   Context ctx = test_context();
-  EXPECT_THROW(handle(make("POST", "/v1/shows",
-                           show("2027-02-01T18:00:00Z", "2027-02-02T18:00:00Z"), "OWNER", ctx),
-                      ctx),
-               DbUnavailable);
+  EXPECT_THROW(
+      router().dispatch(make("POST", "/v1/shows",
+                             show("2027-02-01T18:00:00Z", "2027-02-02T18:00:00Z"), "OWNER", ctx),
+                        ctx),
+      DbUnavailable);
   // The past is judged against the stored times inside the transaction for PATCH.
   EXPECT_THROW(
-      handle(make("PATCH", "/v1/shows/4", R"({"ends_at":"2027-02-01T21:00:00Z"})", "ADMIN", ctx),
-             ctx),
+      router().dispatch(
+          make("PATCH", "/v1/shows/4", R"({"ends_at":"2027-02-01T21:00:00Z"})", "ADMIN", ctx), ctx),
       DbUnavailable);
-  EXPECT_THROW(handle(make("PATCH", "/v1/shows/4", R"({"base_price_cents":0})", "OWNER", ctx), ctx),
+  EXPECT_THROW(router().dispatch(
+                   make("PATCH", "/v1/shows/4", R"({"base_price_cents":0})", "OWNER", ctx), ctx),
                DbUnavailable);
-  EXPECT_THROW(handle(make("DELETE", "/v1/shows/4", "", "OWNER", ctx), ctx), DbUnavailable);
+  EXPECT_THROW(router().dispatch(make("DELETE", "/v1/shows/4", "", "OWNER", ctx), ctx),
+               DbUnavailable);
 }
 
 }  // namespace

@@ -8,12 +8,7 @@
 namespace cinema::refresh {
 
 Response handle(const Request& req, Context& ctx) {
-  if (req.method != "POST") return Response::problem(method_not_allowed("POST"));
-  auto body = read_json(req, {"refresh_token"});
-  CINEMA_RETURN_IF_ERROR(body);
-  auto token = body->string("refresh_token", true, 1, 512);
-  CINEMA_RETURN_IF_ERROR(body->finish());
-  std::string hash = sha256_hex(*token);
+  CINEMA_ASSIGN_OR_RETURN(const std::string hash, read_refresh_token_hash(req));
 
   // The row lock serialises concurrent refreshes of one token: exactly one
   // rotates it, any other is a reuse.

@@ -13,9 +13,8 @@
 
 namespace cinema::seatmap {
 
-Response handle(const Request& req, Context& ctx);
-
-// The function\'s routes; main() serves them (and prints them for --routes).
+// The function's routes: main() serves them (and prints them for --routes);
+// unit tests call router().dispatch(req, ctx).
 const Router& router();
 
 }  // namespace cinema::seatmap

@@ -10,10 +10,10 @@ TEST(SeatMap, RejectsBadIdsAndMethods) {
   Request r;
   r.method = "GET";
   r.path = "/v1/shows/abc/seats";
-  EXPECT_EQ(handle(r, ctx).status, 404);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 404);
   r.path = "/v1/shows/1/seats";
   r.method = "POST";
-  EXPECT_EQ(handle(r, ctx).status, 405);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 405);
 }
 
 TEST(SeatMap, DatabaseDownIsAnError) {
@@ -21,7 +21,7 @@ TEST(SeatMap, DatabaseDownIsAnError) {
   Request r;
   r.method = "GET";
   r.path = "/v1/shows/1/seats";
-  EXPECT_THROW(handle(r, ctx), DbUnavailable);
+  EXPECT_THROW(router().dispatch(r, ctx), DbUnavailable);
 }
 
 }  // namespace

@@ -49,34 +49,32 @@ Status check_waitlist_rate(Context& ctx, int64_t user_id) {
 }
 
 Response join(const Request& req, Context& ctx) {
-  auto show_id = path_id(req, "id");
-  CINEMA_RETURN_IF_ERROR(show_id);
-  auto user = authenticate(req, ctx);
-  CINEMA_RETURN_IF_ERROR(user);
-  CINEMA_RETURN_IF_ERROR(require_role(*user, {"CUSTOMER"}));
+  CINEMA_ASSIGN_OR_RETURN(const Caller c, caller_on(req, ctx, {"CUSTOMER"}));
+  const int64_t show_id = c.id;
+  const AuthUser& user = c.user;
   auto body = read_json(req, {"seats", "together"});
   CINEMA_RETURN_IF_ERROR(body);
   auto seats = body->integer("seats", true, 1, 10);
   bool together = body->boolean("together", false).value_or(true);
   CINEMA_RETURN_IF_ERROR(body->finish());
-  CINEMA_RETURN_IF_ERROR(check_waitlist_rate(ctx, user->id));
+  CINEMA_RETURN_IF_ERROR(check_waitlist_rate(ctx, user.id));
   const int64_t cap = ctx.config().max_waitlist_entries;
   static const ConstraintProblems kConstraints = {
       {Violation::kDuplicateKey, "", conflict("You are already on the waiting list of this show")},
   };
   auto result = with_constraints(kConstraints, [&] {
     return ctx.db().transaction([&](Session& s) -> StatusOr<std::string> {
-      auto show = load_bookable_show(s, *show_id);
+      auto show = load_bookable_show(s, show_id);
       CINEMA_RETURN_IF_ERROR(show);
-      if (satisfiable_now(s, *show_id, static_cast<int>(*seats), together)) {
+      if (satisfiable_now(s, show_id, static_cast<int>(*seats), together)) {
         return conflict("Enough seats are free: book them directly instead of waiting");
       }
       // The user's row lock serialises their joins, so the cap holds under races.
-      s.query("SELECT id FROM users WHERE id = ? FOR UPDATE", user->id);
+      s.query("SELECT id FROM users WHERE id = ? FOR UPDATE", user.id);
       Rows open = s.query(
           "SELECT COUNT(*) AS n FROM waitlist_entries FORCE INDEX (ix_waitlist_user_active) "
           "WHERE user_id = ? AND active_key = 1",
-          user->id);
+          user.id);
       if (open->next() && open->getInt64("n") >= cap) {
         Problem p = conflict("You may wait for at most " + std::to_string(cap) +
                              " shows at once; leave a waiting list first");
@@ -88,7 +86,7 @@ Response join(const Request& req, Context& ctx) {
       s.exec(
           "INSERT INTO waitlist_entries (show_id, user_id, seats_wanted, together) "
           "VALUES (?, ?, ?, ?)",
-          *show_id, user->id, *seats, together);
+          show_id, user.id, *seats, together);
       int64_t id = s.last_insert_id();
       Rows rs = s.query(std::string(kEntrySelect) + "WHERE e.id = ?", id);
       rs->next();
@@ -98,7 +96,7 @@ Response join(const Request& req, Context& ctx) {
       w.end_object();
       write_audit(
           s, ctx,
-          {user->id, user->role, "waitlist.join", "waitlist_entry", id, std::nullopt, w.str()});
+          {user.id, user.role, "waitlist.join", "waitlist_entry", id, std::nullopt, w.str()});
       return w.str();
     });
   });
@@ -107,22 +105,21 @@ Response join(const Request& req, Context& ctx) {
 }
 
 Response leave(const Request& req, Context& ctx) {
-  auto show_id = path_id(req, "id");
-  CINEMA_RETURN_IF_ERROR(show_id);
-  auto user = authenticate(req, ctx);
-  CINEMA_RETURN_IF_ERROR(user);
-  CINEMA_RETURN_IF_ERROR(check_waitlist_rate(ctx, user->id));
+  CINEMA_ASSIGN_OR_RETURN(const Caller c, caller_on(req, ctx));
+  const int64_t show_id = c.id;
+  const AuthUser& user = c.user;
+  CINEMA_RETURN_IF_ERROR(check_waitlist_rate(ctx, user.id));
   Status st = ctx.db().transaction([&](Session& s) -> Status {
     Rows rs = s.query(
         "SELECT id FROM waitlist_entries WHERE show_id = ? AND user_id = ? AND status = "
         "'WAITING' FOR UPDATE",
-        *show_id, user->id);
+        show_id, user.id);
     if (!rs->next()) return not_found("You are not waiting for this show");
     int64_t id = rs->getInt64("id");
     s.exec("UPDATE waitlist_entries SET status = 'CANCELLED' WHERE id = ?", id);
     write_audit(
         s, ctx,
-        {user->id, user->role, "waitlist.leave", "waitlist_entry", id, std::nullopt, std::nullopt});
+        {user.id, user.role, "waitlist.leave", "waitlist_entry", id, std::nullopt, std::nullopt});
     return Status();
   });
   CINEMA_RETURN_IF_ERROR(st);
@@ -157,10 +154,6 @@ const Router& router() {
       {"GET", "/v1/my-waitlist", mine},
   };
   return r;
-}
-
-Response handle(const Request& req, Context& ctx) {
-  return router().dispatch(req, ctx);
 }
 
 }  // namespace cinema::waitlist

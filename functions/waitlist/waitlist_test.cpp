@@ -20,17 +20,17 @@ TEST(Waitlist, ValidatesBeforeTheDatabase) {
   for (const char* body : {R"({})", R"({"seats":0})", R"({"seats":11})",
                            R"({"seats":2,"together":1})", R"({"seats":2,"status":"ASSIGNED"})"}) {
     r.body = body;
-    EXPECT_EQ(handle(r, ctx).status, 400) << body;
+    EXPECT_EQ(router().dispatch(r, ctx).status, 400) << body;
   }
   testing::fake_accounts(ctx).accounts[9] = AccountState{"OWNER", false};
   r.headers["authorization"] =
       "Bearer " + sign_access_token(ctx.config().jwt, 9, "OWNER", ctx.clock().now_s());
   r.body = R"({"seats":2})";
-  EXPECT_EQ(handle(r, ctx).status, 403);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 403);
   r.method = "GET";
   r.path = "/v1/my-waitlist";
   r.headers.erase("authorization");
-  EXPECT_EQ(handle(r, ctx).status, 401);
+  EXPECT_EQ(router().dispatch(r, ctx).status, 401);
 }
 
 }  // namespace

@@ -34,4 +34,12 @@ Status require_role(const AuthUser& user, std::initializer_list<std::string_view
   return forbidden("This action needs one of the roles allowed for it");
 }
 
+StatusOr<Caller> caller_on(const Request& req, Context& ctx,
+                           std::initializer_list<std::string_view> roles) {
+  CINEMA_ASSIGN_OR_RETURN(const int64_t id, path_id(req, "id"));
+  CINEMA_ASSIGN_OR_RETURN(AuthUser user, authenticate(req, ctx));
+  if (roles.size() > 0) CINEMA_RETURN_IF_ERROR(require_role(user, roles));
+  return Caller{id, std::move(user)};
+}
+
 }  // namespace cinema

@@ -4,6 +4,7 @@
 #include "cinema/crypto.h"
 #include "cinema/json.h"
 #include "cinema/jwt.h"
+#include "cinema/validate.h"
 
 namespace cinema {
 
@@ -32,6 +33,13 @@ std::string token_pair_json(const TokenPair& pair) {
       .field("expires_in", pair.expires_in)
       .end_object();
   return w.str();
+}
+
+StatusOr<std::string> read_refresh_token_hash(const Request& req) {
+  CINEMA_ASSIGN_OR_RETURN(JsonBody body, read_json(req, {"refresh_token"}));
+  auto token = body.string("refresh_token", true, 1, 512);
+  CINEMA_RETURN_IF_ERROR(body.finish());
+  return sha256_hex(*token);
 }
 
 }  // namespace cinema

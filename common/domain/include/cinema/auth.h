@@ -25,4 +25,14 @@ StatusOr<AuthUser> authenticate(const Request& req, Context& ctx);
 // 403 problem unless the user's role is one of `roles`.
 Status require_role(const AuthUser& user, std::initializer_list<std::string_view> roles);
 
+// The start of every request on one object: the path's {id} (404 when it
+// cannot be an id), then the caller (401), then their role among `roles`
+// when any are given (403).
+struct Caller {
+  int64_t id = 0;  // the path's {id}
+  AuthUser user;
+};
+StatusOr<Caller> caller_on(const Request& req, Context& ctx,
+                           std::initializer_list<std::string_view> roles = {});
+
 }  // namespace cinema

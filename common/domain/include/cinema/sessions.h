@@ -7,6 +7,8 @@
 
 #include "cinema/context.h"
 #include "cinema/db.h"
+#include "cinema/http.h"
+#include "cinema/status.h"
 
 namespace cinema {
 
@@ -22,5 +24,9 @@ TokenPair issue_tokens(Session& s, const Context& ctx, int64_t user_id, const st
                        std::string family_id);
 // {"access_token","refresh_token","token_type","expires_in"}
 std::string token_pair_json(const TokenPair& pair);
+
+// The body {"refresh_token": "..."} of refresh and logout: the token's hash,
+// as refresh_tokens stores it (400 when the body is not that).
+StatusOr<std::string> read_refresh_token_hash(const Request& req);
 
 }  // namespace cinema
