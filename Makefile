@@ -2,12 +2,13 @@
 #   make run    build and run the dev stack in the foreground (Ctrl-C stops it)
 #   make up     same, but return once it is up; make down stops it
 #   make test   unit tests, then integration tests against a fresh test stack
+#   make test-compat  the last release's binaries and integration tests on the current schema
 #   make bench  throughput and latency figures (bench stack)
 #   make check  format check, -Werror build and unit tests under ASan/UBSan (CI runs it too)
 SHELL := /bin/bash
 CLANG_FORMAT ?= clang-format
 
-.PHONY: help deps build unit run up down status test bench check format clean distclean
+.PHONY: help deps build unit run up down status test test-compat bench check format clean distclean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -38,6 +39,9 @@ status:
 test: unit
 	scripts/test-integration
 
+test-compat: build
+	scripts/test-compat
+
 bench: build
 	scripts/bench
 
@@ -51,7 +55,9 @@ format:
 clean:
 	rm -rf build build-check
 
-# Also stops every local stack and deletes .run (databases included).
+# Also stops every local stack and deletes .run (databases and release trees included).
 distclean: clean
 	for p in dev test bench; do scripts/stack --profile $$p down --purge; done
+	scripts/test-compat --down
 	rm -rf .run
+	git worktree prune 2>/dev/null || true
