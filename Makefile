@@ -3,12 +3,15 @@
 #   make up     same, but return once it is up; make down stops it
 #   make test   unit tests, then integration tests against a fresh test stack
 #   make test-compat  the last release's binaries and integration tests on the current schema
+#   make test-apache  the auth, catalogue and booking suites through Apache (mod_fcgid, CGI)
 #   make bench  throughput and latency figures (bench stack)
 #   make check  format check, -Werror build and unit tests under ASan/UBSan (CI runs it too)
+#   make package        Debian packages, one per function, in build/packages
+#   make test-packages  install them into a scratch root and check what lands where
 SHELL := /bin/bash
 CLANG_FORMAT ?= clang-format
 
-.PHONY: help deps build unit run up down status test test-compat bench check format clean distclean
+.PHONY: help deps build unit run up down status test test-apache test-compat bench check package test-packages format clean distclean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -39,6 +42,9 @@ status:
 test: unit
 	scripts/test-integration
 
+test-apache: build
+	scripts/test-apache
+
 test-compat: build
 	scripts/test-compat
 
@@ -47,6 +53,12 @@ bench: build
 
 check: deps
 	scripts/check
+
+package: deps
+	scripts/package
+
+test-packages: package
+	scripts/test-packages
 
 format:
 	@command -v $(CLANG_FORMAT) >/dev/null || { echo "clang-format not found (apt-get install clang-format)"; exit 1; }
@@ -58,6 +70,7 @@ clean:
 # Also stops every local stack and deletes .run (databases and release trees included).
 distclean: clean
 	for p in dev test bench; do scripts/stack --profile $$p down --purge; done
+	scripts/test-apache --stop
 	scripts/test-compat --down
 	rm -rf .run
 	git worktree prune 2>/dev/null || true

@@ -15,8 +15,8 @@ namespace {
 
 StatusOr<AuthUser> require_admin(const Request& req, Context& ctx) {
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return user.problem();
-  if (auto st = require_role(*user, {"ADMIN"}); !st.ok()) return st.problem();
+  CINEMA_RETURN_IF_ERROR(user);
+  CINEMA_RETURN_IF_ERROR(require_role(*user, {"ADMIN"}));
   return user;
 }
 
@@ -33,9 +33,9 @@ void write_user(JsonWriter& w, sql::ResultSet& rs) {
 
 Response list(const Request& req, Context& ctx) {
   auto admin = require_admin(req, ctx);
-  if (!admin.ok()) return Response::problem(admin.problem());
+  CINEMA_RETURN_IF_ERROR(admin);
   auto q = parse_user_query(req);
-  if (!q.ok()) return Response::problem(q.problem());
+  CINEMA_RETURN_IF_ERROR(q);
   std::string body = ctx.db().autocommit([&](Session& s) {
     // One row more than asked tells whether there is a next page.
     Rows rs = s.query(
@@ -94,18 +94,18 @@ std::optional<UserRow> lock_user(Session& s, int64_t id) {
 // revoked, so no session carries the old rights on.
 Response update_user(const Request& req, Context& ctx) {
   auto admin = require_admin(req, ctx);
-  if (!admin.ok()) return Response::problem(admin.problem());
+  CINEMA_RETURN_IF_ERROR(admin);
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto body = read_json(req, {"role", "disabled"});
-  if (!body.ok()) return Response::problem(body.problem());
+  CINEMA_RETURN_IF_ERROR(body);
   auto role = body->string("role", false, 1, 16);
   auto disabled = body->boolean("disabled", false);
   if (role && !is_role(*role)) body->add_error("role", "must be CUSTOMER, OWNER or ADMIN");
   if (!body->has("role") && !body->has("disabled")) {
     body->add_error("role", "role or disabled is required");
   }
-  if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(body->finish());
   if (*id == admin->id && ((role && *role != "ADMIN") || disabled.value_or(false))) {
     return Response::problem(
         conflict("Admins cannot demote or disable themselves; ask another admin"));
@@ -150,18 +150,17 @@ Response update_user(const Request& req, Context& ctx) {
     // commit may have cached it a moment after the first forget.
     ctx.after_response([&ctx, user = *id] { ctx.accounts().forget(user); });
   }
-  if (!out.ok()) return Response::problem(out.problem());
+  CINEMA_RETURN_IF_ERROR(out);
   return Response::json(200, *out).with_header("Cache-Control", "no-store");
 }
 
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/admin/users", list).on("PATCH", "/v1/admin/users/{id}", update_user);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/admin/users", list},
+      {"PATCH", "/v1/admin/users/{id}", update_user},
+  };
   return r;
 }
 

@@ -11,20 +11,18 @@ bool own_reservation(const AuthUser& actor, const ReservationRef& r) {
 
 Response cancel_own(const Request& req, Context& ctx) {
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   return cancel_reservation_response(ctx, *user, *id, own_reservation);
 }
 
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("DELETE", "/v1/reservations/{id}", cancel_own);
-    return r;
-  }();
+  static const Router r{
+      {"DELETE", "/v1/reservations/{id}", cancel_own},
+  };
   return r;
 }
 

@@ -42,7 +42,7 @@ Response cached(const Request& req, Context& ctx, std::initializer_list<std::str
                                 .with_header("X-Cache", "HIT"));
   }
   StatusOr<std::string> body = ctx.db().autocommit(load);
-  if (!body.ok()) return Response::problem(body.problem());
+  CINEMA_RETURN_IF_ERROR(body);
   cache.put(key, *body);
   return conditional(req, Response::json(200, *body)
                               .with_header("Cache-Control", "no-cache")
@@ -106,7 +106,7 @@ StatusOr<ShowFilter> read_show_filter(const Request& req, const Context& ctx) {
   }
   if (errors.empty() && f.to_s < f.from_s) errors.push_back({"to", "must not be before from"});
   auto cinema_id = optional_id(req, "cinema_id");
-  if (!cinema_id.ok()) return cinema_id.problem();
+  CINEMA_RETURN_IF_ERROR(cinema_id);
   f.cinema_id = *cinema_id;
   if (!errors.empty()) return bad_request("Invalid query parameters", std::move(errors));
   return f;
@@ -114,7 +114,7 @@ StatusOr<ShowFilter> read_show_filter(const Request& req, const Context& ctx) {
 
 Response cinemas(const Request& req, Context& ctx) {
   auto page = read_page(req);
-  if (!page.ok()) return Response::problem(page.problem());
+  CINEMA_RETURN_IF_ERROR(page);
   auto city = req.query_param("city");
   if (city && city->empty()) city.reset();
   return cached(req, ctx, {"limit", "cursor", "city"},
@@ -123,16 +123,16 @@ Response cinemas(const Request& req, Context& ctx) {
 
 Response shows(const Request& req, Context& ctx) {
   auto page = read_page(req);
-  if (!page.ok()) return Response::problem(page.problem());
+  CINEMA_RETURN_IF_ERROR(page);
   auto filter = read_show_filter(req, ctx);
-  if (!filter.ok()) return Response::problem(filter.problem());
+  CINEMA_RETURN_IF_ERROR(filter);
   return cached(req, ctx, {"limit", "cursor", "from", "to", "cinema_id"},
                 [&](Session& s) { return list_shows(s, *filter, *page); });
 }
 
 Response search(const Request& req, Context& ctx) {
   auto page = read_page(req);
-  if (!page.ok()) return Response::problem(page.problem());
+  CINEMA_RETURN_IF_ERROR(page);
   std::string q = req.query_param("q").value_or("");
   if (q.size() > 100) {
     return Response::problem(bad_request("q is too long", {{"q", "must be at most 100 bytes"}}));
@@ -147,56 +147,60 @@ Response search(const Request& req, Context& ctx) {
 
 // GET /v1/.../{id}... handled by a loader taking the id.
 Handler by_id(StatusOr<std::string> (*load)(Session&, int64_t)) {
-  return [load](const Request& req, Context& ctx) {
+  return [load](const Request& req, Context& ctx) -> Response {
     auto id = path_id(req, "id");
-    if (!id.ok()) return Response::problem(id.problem());
+    CINEMA_RETURN_IF_ERROR(id);
     return cached(req, ctx, {}, [&](Session& s) { return load(s, *id); });
   };
+}
+
+// GET /v1/halls/{id}/seats[?active=true|false]
+Response hall_seats_route(const Request& req, Context& ctx) {
+  auto id = path_id(req, "id");
+  CINEMA_RETURN_IF_ERROR(id);
+  std::optional<bool> active;
+  if (auto a = req.query_param("active"); a && !a->empty()) {
+    if (*a != "true" && *a != "false") {
+      return Response::problem(
+          bad_request("active must be true or false", {{"active", "must be true or false"}}));
+    }
+    active = *a == "true";
+  }
+  return cached(req, ctx, {"active"}, [&](Session& s) { return hall_seats(s, *id, active); });
+}
+
+// GET /v1/halls/{id}/shows
+Response hall_shows_route(const Request& req, Context& ctx) {
+  auto id = path_id(req, "id");
+  CINEMA_RETURN_IF_ERROR(id);
+  auto page = read_page(req);
+  CINEMA_RETURN_IF_ERROR(page);
+  auto filter = read_show_filter(req, ctx);
+  CINEMA_RETURN_IF_ERROR(filter);
+  filter->hall_id = *id;
+  return cached(req, ctx, {"limit", "cursor", "from", "to", "cinema_id"},
+                [&](Session& s) -> StatusOr<std::string> {
+                  auto hall = get_hall(s, *id);
+                  CINEMA_RETURN_IF_ERROR(hall);
+                  return list_shows(s, *filter, *page);
+                });
 }
 
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/cinemas", cinemas);
-    r.on("GET", "/v1/cinemas/{id}", by_id(get_cinema));
-    r.on("GET", "/v1/cinemas/{id}/halls", by_id(list_halls));
-    r.on("GET", "/v1/halls/{id}", by_id(get_hall));
-    r.on("GET", "/v1/halls/{id}/seats/layout", by_id(hall_layout));
-    r.on("GET", "/v1/halls/{id}/seats", [](const Request& req, Context& ctx) {
-      auto id = path_id(req, "id");
-      if (!id.ok()) return Response::problem(id.problem());
-      std::optional<bool> active;
-      if (auto a = req.query_param("active"); a && !a->empty()) {
-        if (*a != "true" && *a != "false") {
-          return Response::problem(
-              bad_request("active must be true or false", {{"active", "must be true or false"}}));
-        }
-        active = *a == "true";
-      }
-      return cached(req, ctx, {"active"}, [&](Session& s) { return hall_seats(s, *id, active); });
-    });
-    r.on("GET", "/v1/halls/{id}/shows", [](const Request& req, Context& ctx) {
-      auto id = path_id(req, "id");
-      if (!id.ok()) return Response::problem(id.problem());
-      auto page = read_page(req);
-      if (!page.ok()) return Response::problem(page.problem());
-      auto filter = read_show_filter(req, ctx);
-      if (!filter.ok()) return Response::problem(filter.problem());
-      filter->hall_id = *id;
-      return cached(req, ctx, {"limit", "cursor", "from", "to", "cinema_id"},
-                    [&](Session& s) -> StatusOr<std::string> {
-                      auto hall = get_hall(s, *id);
-                      if (!hall.ok()) return hall.problem();
-                      return list_shows(s, *filter, *page);
-                    });
-    });
-    r.on("GET", "/v1/shows", shows);
-    r.on("GET", "/v1/shows/{id}", by_id(get_show));
-    r.on("GET", "/v1/search/shows", search);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/cinemas", cinemas},
+      {"GET", "/v1/cinemas/{id}", by_id(get_cinema)},
+      {"GET", "/v1/cinemas/{id}/halls", by_id(list_halls)},
+      {"GET", "/v1/halls/{id}", by_id(get_hall)},
+      {"GET", "/v1/halls/{id}/seats/layout", by_id(hall_layout)},
+      {"GET", "/v1/halls/{id}/seats", hall_seats_route},
+      {"GET", "/v1/halls/{id}/shows", hall_shows_route},
+      {"GET", "/v1/shows", shows},
+      {"GET", "/v1/shows/{id}", by_id(get_show)},
+      {"GET", "/v1/search/shows", search},
+  };
   return r;
 }
 

@@ -125,7 +125,7 @@ StatusOr<std::string> get_cinema(Session& s, int64_t id) {
 
 StatusOr<std::string> list_halls(Session& s, int64_t cinema_id) {
   auto cinema = get_cinema(s, cinema_id);
-  if (!cinema.ok()) return cinema.problem();
+  CINEMA_RETURN_IF_ERROR(cinema);
   Rows rs = s.query(std::string(kHallSelect) + "WHERE h.cinema_id = ? ORDER BY h.id", cinema_id);
   JsonWriter w;
   w.begin_object().key("items").begin_array();

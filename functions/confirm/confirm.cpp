@@ -1,7 +1,5 @@
 #include "confirm.h"
 
-#include <cppconn/exception.h>
-
 #include "cinema/booking.h"
 #include "cinema/crypto.h"
 #include "cinema/json.h"
@@ -12,30 +10,25 @@
 namespace cinema::confirm {
 namespace {
 
-struct Outcome {
+// A confirm's answer: the reservation, or the replay of an earlier answer to
+// the same Idempotency-Key. Refusals are the StatusOr's problem.
+struct Confirmed {
   int status = 201;
   std::string body;
-  std::optional<Problem> problem;
   std::vector<OutboxEvent> events;
 };
 
-Outcome fail(Problem p) {
-  Outcome o;
-  o.problem = std::move(p);
-  return o;
-}
-
-std::optional<Outcome> replay(Session& s, int64_t user_id, const std::string& key,
-                              const std::string& request_hash) {
+std::optional<StatusOr<Confirmed>> replay(Session& s, int64_t user_id, const std::string& key,
+                                          const std::string& request_hash) {
   Rows rs = s.query(
       "SELECT request_hash, status_code, response_body FROM idempotency_keys "
       "WHERE user_id = ? AND endpoint = 'confirm' AND idem_key = ?",
       user_id, key);
   if (!rs->next()) return std::nullopt;
   if (get_string(*rs, "request_hash") != request_hash) {
-    return fail(unprocessable("This Idempotency-Key was used with a different request"));
+    return unprocessable("This Idempotency-Key was used with a different request");
   }
-  Outcome o;
+  Confirmed o;
   o.status = rs->getInt("status_code");
   o.body = get_string(*rs, "response_body");
   return o;
@@ -134,10 +127,10 @@ void settle(Context& ctx, int64_t hold_id, const std::string& reference, bool re
   }
 }
 
-Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_t hold_id,
-                     const std::optional<std::string>& payment_ref, const std::string& idem_key,
-                     const std::string& request_hash) {
-  return ctx.db().transaction([&](Session& s) -> Outcome {
+StatusOr<Confirmed> confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id,
+                                 int64_t hold_id, const std::optional<std::string>& payment_ref,
+                                 const std::string& idem_key, const std::string& request_hash) {
+  return ctx.db().transaction([&](Session& s) -> StatusOr<Confirmed> {
     if (!idem_key.empty()) {
       if (auto earlier = replay(s, user.id, idem_key, request_hash)) return *earlier;
     }
@@ -145,18 +138,18 @@ Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_
         "SELECT status, expires_at <= NOW(3) AS expired, total_cents, currency FROM holds "
         "WHERE id = ? AND show_id = ? AND user_id = ? FOR UPDATE",
         hold_id, show_id, user.id);
-    if (!h->next()) return fail(not_found("No such hold"));
+    if (!h->next()) return not_found("No such hold");
     std::string status = get_string(*h, "status");
     if (status == "CONFIRMED") {
       Rows r = s.query("SELECT id FROM reservations WHERE hold_id = ?", hold_id);
-      if (!r->next()) return fail(conflict("The hold was confirmed but its reservation is gone"));
-      Outcome o;
+      if (!r->next()) return conflict("The hold was confirmed but its reservation is gone");
+      Confirmed o;
       o.status = 200;
       o.body = *reservation_json(s, r->getInt64("id"));
       return o;
     }
-    if (status == "RELEASED") return fail(conflict("The hold was released"));
-    if (status == "EXPIRED") return fail(gone("The hold has expired"));
+    if (status == "RELEASED") return conflict("The hold was released");
+    if (status == "EXPIRED") return gone("The hold has expired");
     Rows seats = s.query(
         "SELECT COUNT(*) AS n, COALESCE(SUM(status = 'HELD'), 0) AS held FROM show_seats "
         "WHERE hold_id = ?",
@@ -170,14 +163,14 @@ Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_
           "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
           "WHERE hold_id = ? AND status = 'HELD'",
           hold_id);
-      return fail(gone("The hold has expired; hold the seats again"));
+      return gone("The hold has expired; hold the seats again");
     }
-    if (held == 0) return fail(conflict("The hold's seats have been taken"));
+    if (held == 0) return conflict("The hold's seats have been taken");
     auto show = load_bookable_show(s, show_id);
-    if (!show.ok()) return fail(show.problem());
+    if (!show.ok()) return show.problem();
     // The hold became confirmable between the pre-read and this lock (a
     // release raced): no authorization to book it with. The client retries.
-    if (!payment_ref) return fail(conflict("The hold changed while confirming; try again"));
+    if (!payment_ref) return conflict("The hold changed while confirming; try again");
     int64_t total = h->getInt64("total_cents");
     std::string currency = get_string(*h, "currency");
     s.exec(
@@ -190,7 +183,7 @@ Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_
                "'AUTHORIZED' AND reservation_id IS NULL",
                reservation_id, hold_id) != 1) {
       s.set_rollback_only();
-      return fail(conflict("The payment authorization changed while confirming; try again"));
+      return conflict("The payment authorization changed while confirming; try again");
     }
     int64_t moved = s.exec(
         "UPDATE show_seats SET status = 'RESERVED', reservation_id = ?, held_until = NULL "
@@ -198,7 +191,7 @@ Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_
         reservation_id, hold_id, show_id);
     if (moved != held) {
       s.set_rollback_only();
-      return fail(conflict("The hold's seats changed while confirming; try again"));
+      return conflict("The hold's seats changed while confirming; try again");
     }
     s.exec(
         "INSERT INTO reservation_seats (reservation_id, show_id, seat_id, price_cents, active) "
@@ -210,7 +203,7 @@ Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_
         "UPDATE waitlist_entries SET status = 'ASSIGNED', reservation_id = ? "
         "WHERE hold_id = ? AND status = 'OFFERED'",
         reservation_id, hold_id);
-    Outcome o;
+    Confirmed o;
     o.body = *reservation_json(s, reservation_id);
     o.events.push_back(
         write_event(s, ctx, "booking.confirmed", "reservation", reservation_id, o.body));
@@ -226,16 +219,16 @@ Outcome confirm_hold(Context& ctx, const AuthUser& user, int64_t show_id, int64_
 
 Response handle_confirm(const Request& req, Context& ctx) {
   auto show_id = path_id(req, "id");
-  if (!show_id.ok()) return Response::problem(show_id.problem());
+  CINEMA_RETURN_IF_ERROR(show_id);
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  if (auto st = require_role(*user, {"CUSTOMER"}); !st.ok()) return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(user);
+  CINEMA_RETURN_IF_ERROR(require_role(*user, {"CUSTOMER"}));
   std::string key = req.header("idempotency-key");  // its form is checked by the serve loop
   auto body = read_json(req, {"hold_id", "payment_token"});
-  if (!body.ok()) return Response::problem(body.problem());
+  CINEMA_RETURN_IF_ERROR(body);
   auto hold_id = body->integer("hold_id", true, 1, INT64_MAX);
   auto token = body->string("payment_token", false, 1, 200);
-  if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(body->finish());
   std::string request_hash = sha256_hex(std::to_string(*show_id) + "\n" + req.body);
   // authorize -> one short transaction -> capture (or void): the provider is
   // never called inside the transaction, whose body may run again.
@@ -244,39 +237,41 @@ Response handle_confirm(const Request& req, Context& ctx) {
       ctx.db().autocommit([&](Session& s) { return amount_due(s, *user, *show_id, *hold_id); });
   if (due) {
     auto ref = authorize(ctx, *user, *hold_id, *due, token.value_or(""));
-    if (!ref.ok()) return Response::problem(ref.problem());
+    CINEMA_RETURN_IF_ERROR(ref);
     payment_ref = *ref;
   }
-  Outcome o;
-  for (int attempt = 0;; ++attempt) {
-    try {
-      o = confirm_hold(ctx, *user, *show_id, *hold_id, payment_ref, key, request_hash);
-      break;
-    } catch (const sql::SQLException& e) {
-      // The same key in flight twice: the loser waits on the key row, then replays.
-      if (e.getErrorCode() != kErrDuplicateKey || attempt > 0) {
-        if (payment_ref) settle(ctx, *hold_id, *payment_ref, false);
-        throw;
-      }
-    } catch (...) {
-      if (payment_ref) settle(ctx, *hold_id, *payment_ref, false);
-      throw;
+  // The same key in flight twice: the loser waits on the key row, then its
+  // second try replays the winner's answer.
+  static const Problem kInFlight = [] {
+    Problem p = conflict("The same confirm is in flight; try again");
+    p.type = "/problems/confirm-in-flight";
+    return p;
+  }();
+  static const ConstraintProblems kConstraints = {{Violation::kDuplicateKey, "", kInFlight}};
+  StatusOr<Confirmed> o = internal_error();
+  try {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      o = with_constraints(kConstraints, [&] {
+        return confirm_hold(ctx, *user, *show_id, *hold_id, payment_ref, key, request_hash);
+      });
+      if (o.ok() || o.problem().type != kInFlight.type) break;
     }
+  } catch (...) {
+    if (payment_ref) settle(ctx, *hold_id, *payment_ref, false);
+    throw;
   }
-  if (payment_ref) settle(ctx, *hold_id, *payment_ref, !o.problem && o.status == 201);
-  if (o.problem) return Response::problem(*o.problem);
-  if (!o.events.empty()) after_seat_change(ctx, *show_id, o.events);
-  return Response::json(o.status, o.body);
+  if (payment_ref) settle(ctx, *hold_id, *payment_ref, o.ok() && o->status == 201);
+  CINEMA_RETURN_IF_ERROR(o);
+  if (!o->events.empty()) after_seat_change(ctx, *show_id, o->events);
+  return Response::json(o->status, o->body);
 }
 
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/shows/{id}/confirm", handle_confirm);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/shows/{id}/confirm", handle_confirm},
+  };
   return r;
 }
 

@@ -32,11 +32,9 @@ Response handle(const Request& req, Context& ctx) {
 }
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/health", handle);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/health", handle},
+  };
   return r;
 }
 

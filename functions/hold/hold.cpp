@@ -1,6 +1,5 @@
 #include "hold.h"
 
-#include <cppconn/exception.h>
 #include <rapidjson/document.h>
 
 #include <algorithm>
@@ -38,10 +37,10 @@ struct Placed {
   std::vector<OutboxEvent> events;
 };
 
-// Outcome of one attempt: placed, a problem, or seats lost to a race.
+// One attempt that did not fail: the hold placed, or (placed empty) the seats
+// it lost to a race, which best available marks taken before picking again.
 struct Attempt {
   std::optional<Placed> placed;
-  std::optional<Problem> problem;
   std::vector<int64_t> unavailable;
 };
 
@@ -59,7 +58,7 @@ StatusOr<BestAvailable> load_best(Context& ctx, int64_t show_id, const PickReque
   static SeatLayoutCache layouts;
   return ctx.db().autocommit([&](Session& s) -> StatusOr<BestAvailable> {
     auto show = load_bookable_show(s, show_id);
-    if (!show.ok()) return show.problem();
+    CINEMA_RETURN_IF_ERROR(show);
     BestAvailable b{pick, {}};
     if (auto layout = layouts.current(s, show_id, show->seat_version)) {
       b.pick.rows = layout->rows;
@@ -89,7 +88,8 @@ void mark_taken(BestAvailable& b, const std::vector<int64_t>& lost) {
   }
 }
 
-Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vector<int64_t> ids) {
+StatusOr<Attempt> try_place(Context& ctx, const AuthUser& user, int64_t show_id,
+                            std::vector<int64_t> ids) {
   Attempt a;
   std::sort(ids.begin(), ids.end());  // the procedure reports the seats in this order
   // The whole hold is one round trip (place_hold_v2, migrations/0008): the
@@ -119,14 +119,14 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vect
   auto row = ctx.db().self_committing([&](Session& s) { return s.call_list(kCall, params); });
   std::string outcome = row["outcome"].value_or("");
   if (outcome == "NOT_FOUND") {
-    a.problem = not_found("No such show");
+    return not_found("No such show");
   } else if (outcome == "CANCELLED") {
-    a.problem = conflict("The show has been cancelled");
+    return conflict("The show has been cancelled");
   } else if (outcome == "STARTED") {
-    a.problem = conflict("The show has already started");
+    return conflict("The show has already started");
   } else if (outcome == "BAD_SEATS") {
-    a.problem = bad_request("Some seat_ids are not seats of this show",
-                            {{"seat_ids", "must be seats of this show"}});
+    return bad_request("Some seat_ids are not seats of this show",
+                       {{"seat_ids", "must be seats of this show"}});
   } else if (outcome == "TOO_MANY_HELD") {
     const int64_t cap = ctx.config().max_held_seats;
     Problem p = conflict("You may hold at most " + std::to_string(cap) +
@@ -135,7 +135,7 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vect
     p.title = "Held-seat cap reached";
     p.with_extension("max_held_seats", std::to_string(cap))
         .with_extension("held_elsewhere", row["held"].value_or("0"));
-    a.problem = std::move(p);
+    return p;
   } else if (outcome == "UNAVAILABLE") {
     rapidjson::Document d;
     d.Parse(row["unavailable"].value_or("[]").c_str());
@@ -167,7 +167,7 @@ Attempt try_place(Context& ctx, const AuthUser& user, int64_t show_id, std::vect
 
 StatusOr<HoldRequest> parse(const Request& req) {
   auto body = read_json(req, {"seat_ids", "count", "together", "accessible"});
-  if (!body.ok()) return body.problem();
+  CINEMA_RETURN_IF_ERROR(body);
   HoldRequest hr;
   bool by_ids = body->has("seat_ids");
   bool by_count = body->has("count");
@@ -187,23 +187,26 @@ StatusOr<HoldRequest> parse(const Request& req) {
     hr.pick.together = body->boolean("together", false).value_or(true);
     hr.pick.accessible = body->boolean("accessible", false).value_or(false);
   }
-  if (auto st = body->finish(); !st.ok()) return st.problem();
+  CINEMA_RETURN_IF_ERROR(body->finish());
   return hr;
 }
 
+// Two holds of one user on one show racing: the unique active-hold key decides.
+const ConstraintProblems kConstraints = {
+    {Violation::kDuplicateKey, "", conflict("Another hold of yours on this show is being placed")},
+};
+
 Response place(const Request& req, Context& ctx) {
   auto show_id = path_id(req, "id");
-  if (!show_id.ok()) return Response::problem(show_id.problem());
+  CINEMA_RETURN_IF_ERROR(show_id);
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  if (auto st = require_role(*user, {"CUSTOMER"}); !st.ok()) return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(user);
+  CINEMA_RETURN_IF_ERROR(require_role(*user, {"CUSTOMER"}));
   auto hr = parse(req);
-  if (!hr.ok()) return Response::problem(hr.problem());
+  CINEMA_RETURN_IF_ERROR(hr);
   BucketSpec spec{static_cast<double>(ctx.config().rate.hold_burst),
                   ctx.config().rate.hold_refill_per_minute / 60.0};
-  if (auto st = check_rate(ctx.limiter(), "rl:hold:" + std::to_string(user->id), spec); !st.ok()) {
-    return Response::problem(st.problem());
-  }
+  CINEMA_RETURN_IF_ERROR(check_rate(ctx.limiter(), "rl:hold:" + std::to_string(user->id), spec));
   int attempts = hr->seat_ids.empty() ? kBestAvailableAttempts : 1;
   std::optional<BestAvailable> best;
   Attempt a;
@@ -212,24 +215,20 @@ Response place(const Request& req, Context& ctx) {
     if (ids.empty()) {
       if (!best) {
         auto loaded = load_best(ctx, *show_id, hr->pick);
-        if (!loaded.ok()) return Response::problem(loaded.problem());
+        CINEMA_RETURN_IF_ERROR(loaded);
         best = std::move(*loaded);
       }
       auto picked = pick_from(*best);
-      if (!picked.ok()) return Response::problem(picked.problem());
+      CINEMA_RETURN_IF_ERROR(picked);
       ids = *picked;
     }
-    try {
-      a = try_place(ctx, *user, *show_id, std::move(ids));
-    } catch (const sql::SQLException& e) {
-      // Two holds of one user on one show racing: the unique active-hold key decides.
-      if (e.getErrorCode() != kErrDuplicateKey) throw;
-      return Response::problem(conflict("Another hold of yours on this show is being placed"));
-    }
-    if (a.placed || a.problem) break;
+    auto attempt =
+        with_constraints(kConstraints, [&] { return try_place(ctx, *user, *show_id, ids); });
+    CINEMA_RETURN_IF_ERROR(attempt);
+    a = std::move(*attempt);
+    if (a.placed) break;
     if (best) mark_taken(*best, a.unavailable);
   }
-  if (a.problem) return Response::problem(*a.problem);
   if (!a.placed) {
     Problem p = conflict(hr->seat_ids.empty() ? "The seats were taken meanwhile; try again"
                                               : "Some of the seats are not available");
@@ -264,13 +263,13 @@ std::vector<int64_t> held_seats(Session& s, int64_t hold_id) {
 
 Response release(const Request& req, Context& ctx) {
   auto show_id = path_id(req, "id");
-  if (!show_id.ok()) return Response::problem(show_id.problem());
+  CINEMA_RETURN_IF_ERROR(show_id);
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto body = read_json(req, {"hold_id"});
-  if (!body.ok()) return Response::problem(body.problem());
+  CINEMA_RETURN_IF_ERROR(body);
   auto hold_id = body->integer("hold_id", true, 1, INT64_MAX);
-  if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(body->finish());
   auto events = ctx.db().transaction([&](Session& s) -> StatusOr<std::vector<OutboxEvent>> {
     Rows h =
         s.query("SELECT status FROM holds WHERE id = ? AND show_id = ? AND user_id = ? FOR UPDATE",
@@ -290,7 +289,7 @@ Response release(const Request& req, Context& ctx) {
     std::vector<OutboxEvent> out{write_event(s, ctx, "seat.released", "show", *show_id, d.str())};
     return out;
   });
-  if (!events.ok()) return Response::problem(events.problem());
+  CINEMA_RETURN_IF_ERROR(events);
   if (!events->empty()) after_seat_change(ctx, *show_id, *events);
   return Response::no_content();
 }
@@ -298,12 +297,10 @@ Response release(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/shows/{id}/hold", place);
-    r.on("DELETE", "/v1/shows/{id}/hold", release);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/shows/{id}/hold", place},
+      {"DELETE", "/v1/shows/{id}/hold", release},
+  };
   return r;
 }
 

@@ -27,10 +27,10 @@ struct Account {
 Response handle(const Request& req, Context& ctx) {
   if (req.method != "POST") return Response::problem(method_not_allowed("POST"));
   auto body = read_json(req, {"email", "password"});
-  if (!body.ok()) return Response::problem(body.problem());
+  CINEMA_RETURN_IF_ERROR(body);
   auto raw_email = body->string("email", true, 1, 254);
   auto password = body->string("password", true, 1, 1024);
-  if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(body->finish());
 
   const auto& cfg = ctx.config();
   // Accounts exist only under their canonical email: an address that has none
@@ -45,16 +45,12 @@ Response handle(const Request& req, Context& ctx) {
   // argon2 verification), and one per address and account.
   BucketSpec per_address{static_cast<double>(cfg.rate.login_address_burst),
                          cfg.rate.login_address_refill_per_minute / 60.0};
-  if (auto st = check_address_rate(ctx.limiter(), cfg.rate, "login", req.remote_addr, per_address);
-      !st.ok()) {
-    return Response::problem(st.problem());
-  }
+  CINEMA_RETURN_IF_ERROR(
+      check_address_rate(ctx.limiter(), cfg.rate, "login", req.remote_addr, per_address));
   BucketSpec spec{static_cast<double>(cfg.rate.login_burst),
                   cfg.rate.login_refill_per_minute / 60.0};
-  if (auto st = check_rate(ctx.limiter(), "rl:login:" + req.remote_addr + ":" + email, spec);
-      !st.ok()) {
-    return Response::problem(st.problem());
-  }
+  CINEMA_RETURN_IF_ERROR(
+      check_rate(ctx.limiter(), "rl:login:" + req.remote_addr + ":" + email, spec));
 
   auto account = ctx.db().autocommit([&](Session& s) -> std::optional<Account> {
     Rows rs = s.query(
@@ -83,11 +79,9 @@ Response handle(const Request& req, Context& ctx) {
 }
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/auth/login", handle);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/auth/login", handle},
+  };
   return r;
 }
 

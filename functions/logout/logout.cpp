@@ -8,9 +8,9 @@ namespace cinema::logout {
 Response handle(const Request& req, Context& ctx) {
   if (req.method != "POST") return Response::problem(method_not_allowed("POST"));
   auto body = read_json(req, {"refresh_token"});
-  if (!body.ok()) return Response::problem(body.problem());
+  CINEMA_RETURN_IF_ERROR(body);
   auto token = body->string("refresh_token", true, 1, 512);
-  if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(body->finish());
   std::string hash = sha256_hex(*token);
   ctx.db().transaction([&](Session& s) {
     Rows rs = s.query("SELECT family_id FROM refresh_tokens WHERE token_hash = ?", hash);
@@ -24,11 +24,9 @@ Response handle(const Request& req, Context& ctx) {
 }
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/auth/logout", handle);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/auth/logout", handle},
+  };
   return r;
 }
 

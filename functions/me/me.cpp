@@ -8,7 +8,7 @@ namespace cinema::me {
 Response handle(const Request& req, Context& ctx) {
   if (req.method != "GET") return Response::problem(method_not_allowed("GET"));
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto body = ctx.db().autocommit([&](Session& s) -> std::optional<std::string> {
     Rows rs = s.query("SELECT id, email, role, display_name FROM users WHERE id = ?", user->id);
     if (!rs->next()) return std::nullopt;
@@ -26,11 +26,9 @@ Response handle(const Request& req, Context& ctx) {
 }
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/me", handle);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/me", handle},
+  };
   return r;
 }
 

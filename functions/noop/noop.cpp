@@ -7,11 +7,9 @@ Response handle(const Request&, Context&) {
 }
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/_noop", handle);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/_noop", handle},
+  };
   return r;
 }
 

@@ -1,7 +1,5 @@
 #include "owner-cinemas.h"
 
-#include <cppconn/exception.h>
-
 #include <cctype>
 #include <functional>
 #include <optional>
@@ -18,11 +16,10 @@
 namespace cinema::owner_cinemas {
 namespace {
 
-const DbErrorMapper map_db_error = [](int code, const std::string&) -> std::optional<Problem> {
-  if (code == kErrRowIsReferenced) {
-    return conflict("The cinema is still referenced by shows; delete them first");
-  }
-  return std::nullopt;
+// What the schema refuses, in the client's words.
+const ConstraintProblems kConstraints = {
+    {Violation::kRowIsReferenced, "",
+     conflict("The cinema is still referenced by shows; delete them first")},
 };
 
 enum class Mode { kCreate, kReplace, kPatch };
@@ -58,7 +55,7 @@ bool valid_timezone(const std::string& tz) {
 
 StatusOr<CinemaFields> read_fields(const Request& req, Mode mode) {
   auto body = read_json(req, {"name", "city", "address", "timezone"});
-  if (!body.ok()) return body.problem();
+  CINEMA_RETURN_IF_ERROR(body);
   const auto& root = body->root();
   if (mode == Mode::kPatch && root.MemberCount() == 0) {
     return bad_request("Send at least one of name, city, address, timezone");
@@ -76,14 +73,11 @@ StatusOr<CinemaFields> read_fields(const Request& req, Mode mode) {
   if (f.timezone && !valid_timezone(*f.timezone)) {
     body->add_error("timezone", "must be \"UTC\" or an IANA zone name such as \"Europe/Berlin\"");
   }
-  if (auto st = body->finish(); !st.ok()) return st.problem();
+  CINEMA_RETURN_IF_ERROR(body->finish());
   return f;
 }
 
-// Reads that decide something use LOCK IN SHARE MODE: authorize_owner's first
-// plain SELECT fixes this transaction's REPEATABLE READ snapshot *before* the
-// cinema lock is granted, so a plain read could miss a write committed by the
-// transaction we waited for. Locking reads always see the latest commit.
+// A locking read, like every read that decides something (cinema/ownership.h).
 std::string cinema_json(Session& s, int64_t id) {
   Rows rs = s.query(
       "SELECT id, owner_id, name, city, address, timezone, created_at FROM cinemas WHERE id = ? "
@@ -103,102 +97,62 @@ std::string cinema_json(Session& s, int64_t id) {
   return w.str();
 }
 
+const CatalogKind kCinema{Owned::kCinema, "cinema", "/v1/cinemas/", cinema_json, &kConstraints};
+
+// The caller becomes the owner, also when an ADMIN creates the cinema.
 Response create(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto f = read_fields(req, Mode::kCreate);
-  if (!f.ok()) return Response::problem(f.problem());
-  // The caller becomes the owner, also when an ADMIN creates the cinema.
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
+  return create_owned(
+      req, ctx, kCinema, [&] { return read_fields(req, Mode::kCreate); },
+      [&](Session& s, const AuthUser& user, const CinemaFields& f) -> StatusOr<int64_t> {
         s.exec(
             "INSERT INTO cinemas (owner_id, name, city, address, timezone) VALUES (?, ?, ?, ?, ?)",
-            user->id, *f->name, *f->city, f->address.value_or(""), f->timezone.value_or("UTC"));
-        int64_t id = s.last_insert_id();
-        std::string after = cinema_json(s, id);
-        write_audit(s, ctx,
-                    {user->id, user->role, "cinema.create", "cinema", id, std::nullopt, after});
-        return Written{id, after};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  return Response::json(201, out->json)
-      .with_header("Location", "/v1/cinemas/" + std::to_string(out->id));
+            user.id, *f.name, *f.city, f.address.value_or(""), f.timezone.value_or("UTC"));
+        return s.last_insert_id();
+      });
 }
 
 Response update(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
-  auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
-  if (!f.ok()) return Response::problem(f.problem());
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kCinema, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
-        std::string before = cinema_json(s, *id);
+  return update_owned(
+      req, ctx, kCinema,
+      [&] { return read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch); },
+      [&](Session& s, int64_t id, const CinemaFields& f) -> Status {
         s.exec(
             "UPDATE cinemas SET name = COALESCE(?, name), city = COALESCE(?, city), "
             "address = COALESCE(?, address), timezone = COALESCE(?, timezone) WHERE id = ?",
-            f->name, f->city, f->address, f->timezone, *id);
-        std::string after = cinema_json(s, *id);
-        write_audit(s, ctx, {user->id, user->role, "cinema.update", "cinema", *id, before, after});
-        return Written{*id, after};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  return Response::json(200, out->json);
+            f.name, f.city, f.address, f.timezone, id);
+        return {};
+      });
 }
 
 // Deleting a cinema removes its halls and seats with it, but never shows:
 // shows carry bookings, so a cinema with any show is refused.
 Response remove(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kCinema, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
-        Rows shows = s.query(
-            "SELECT sh.id FROM shows sh JOIN halls h ON h.id = sh.hall_id WHERE h.cinema_id = ? "
-            "LIMIT 1 LOCK IN SHARE MODE",
-            *id);
-        if (shows->next()) {
-          return conflict(
-              "This cinema has shows; delete its shows first (a show with bookings cannot be "
-              "deleted)");
-        }
-        std::string before = cinema_json(s, *id);
-        s.exec("DELETE se FROM seats se JOIN halls h ON h.id = se.hall_id WHERE h.cinema_id = ?",
-               *id);
-        s.exec("DELETE FROM halls WHERE cinema_id = ?", *id);
-        s.exec("DELETE FROM cinemas WHERE id = ?", *id);
-        write_audit(s, ctx,
-                    {user->id, user->role, "cinema.delete", "cinema", *id, before, std::nullopt});
-        return Written{*id, ""};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  return Response::no_content();
+  return remove_owned(req, ctx, kCinema, [](Session& s, int64_t id) -> Status {
+    Rows shows = s.query(
+        "SELECT sh.id FROM shows sh JOIN halls h ON h.id = sh.hall_id WHERE h.cinema_id = ? "
+        "LIMIT 1 LOCK IN SHARE MODE",
+        id);
+    if (shows->next()) {
+      return conflict(
+          "This cinema has shows; delete its shows first (a show with bookings cannot be "
+          "deleted)");
+    }
+    s.exec("DELETE se FROM seats se JOIN halls h ON h.id = se.hall_id WHERE h.cinema_id = ?", id);
+    s.exec("DELETE FROM halls WHERE cinema_id = ?", id);
+    s.exec("DELETE FROM cinemas WHERE id = ?", id);
+    return {};
+  });
 }
 
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/cinemas", create)
-        .on("PUT", "/v1/cinemas/{id}", update)
-        .on("PATCH", "/v1/cinemas/{id}", update)
-        .on("DELETE", "/v1/cinemas/{id}", remove);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/cinemas", create},
+      {"PUT", "/v1/cinemas/{id}", update},
+      {"PATCH", "/v1/cinemas/{id}", update},
+      {"DELETE", "/v1/cinemas/{id}", remove},
+  };
   return r;
 }
 

@@ -1,7 +1,5 @@
 #include "owner-halls.h"
 
-#include <cppconn/exception.h>
-
 #include <functional>
 #include <optional>
 #include <string>
@@ -17,12 +15,11 @@
 namespace cinema::owner_halls {
 namespace {
 
-const DbErrorMapper map_db_error = [](int code, const std::string&) -> std::optional<Problem> {
-  if (code == kErrDuplicateKey) return conflict("This cinema already has a hall with this name");
-  if (code == kErrRowIsReferenced) {
-    return conflict("The hall's seats are used by shows; delete those shows first");
-  }
-  return std::nullopt;
+// What the schema refuses, in the client's words.
+const ConstraintProblems kConstraints = {
+    {Violation::kDuplicateKey, "", conflict("This cinema already has a hall with this name")},
+    {Violation::kRowIsReferenced, "",
+     conflict("The hall's seats are used by shows; delete those shows first")},
 };
 
 enum class Mode { kCreate, kReplace, kPatch };
@@ -72,7 +69,7 @@ StatusOr<HallFields> read_fields(const Request& req, Mode mode) {
   auto body = mode == Mode::kCreate
                   ? read_json(req, {"cinema_id", "name", "rows", "cols", "layout"})
                   : read_json(req, {"name", "rows", "cols", "layout"});
-  if (!body.ok()) return body.problem();
+  CINEMA_RETURN_IF_ERROR(body);
   const auto& root = body->root();
   if (mode == Mode::kPatch && root.MemberCount() == 0) {
     return bad_request("Send at least one of name, layout, rows and cols");
@@ -87,14 +84,11 @@ StatusOr<HallFields> read_fields(const Request& req, Mode mode) {
   }
   f.name = read_text(*body, "name", required, 1, 100);
   f.grid = read_grid(*body, required);
-  if (auto st = body->finish(); !st.ok()) return st.problem();
+  CINEMA_RETURN_IF_ERROR(body->finish());
   return f;
 }
 
-// Reads that decide something use LOCK IN SHARE MODE: authorize_owner's first
-// plain SELECT fixes this transaction's REPEATABLE READ snapshot *before* the
-// cinema lock is granted, so a plain read could miss a write committed by the
-// transaction we waited for. Locking reads always see the latest commit.
+// A locking read, like every read that decides something (cinema/ownership.h).
 std::optional<Hall> load_hall(Session& s, int64_t id) {
   Rows rs = s.query(
       "SELECT id, cinema_id, name, rows_count, cols_count FROM halls WHERE id = ? "
@@ -164,108 +158,71 @@ bool has_shows(Session& s, int64_t hall_id) {
   return rs->next();
 }
 
+const CatalogKind kHall{Owned::kHall, "hall", "/v1/halls/", hall_json, &kConstraints};
+
 Response create(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto f = read_fields(req, Mode::kCreate);
-  if (!f.ok()) return Response::problem(f.problem());
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kCinema, *f->cinema_id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+  return create_owned(
+      req, ctx, kHall, [&] { return read_fields(req, Mode::kCreate); },
+      [&](Session& s, const AuthUser& user, const HallFields& f) -> StatusOr<int64_t> {
+        CINEMA_RETURN_IF_ERROR(
+            authorize_owner(s, user, Owned::kCinema, *f.cinema_id, /*lock=*/true));
         s.exec("INSERT INTO halls (cinema_id, name, rows_count, cols_count) VALUES (?, ?, ?, ?)",
-               *f->cinema_id, *f->name, f->grid->rows, f->grid->cols);
+               *f.cinema_id, *f.name, f.grid->rows, f.grid->cols);
         int64_t id = s.last_insert_id();
-        insert_seats(s, id, *f->grid);
-        std::string after = hall_json(s, id);
-        write_audit(s, ctx, {user->id, user->role, "hall.create", "hall", id, std::nullopt, after});
-        return Written{id, after};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  return Response::json(201, out->json)
-      .with_header("Location", "/v1/halls/" + std::to_string(out->id));
+        insert_seats(s, id, *f.grid);
+        return id;
+      });
 }
 
 Response update(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
-  auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
-  if (!f.ok()) return Response::problem(f.problem());
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kHall, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
-        auto hall = load_hall(s, *id);
+  return update_owned(
+      req, ctx, kHall,
+      [&] { return read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch); },
+      [&](Session& s, int64_t id, const HallFields& f) -> Status {
+        auto hall = load_hall(s, id);
         if (!hall) return not_found("No such hall");
-        std::string before = to_json(*hall);
-        if (f->grid && !same_seats(s, *hall, *f->grid)) {
+        if (f.grid && !same_seats(s, *hall, *f.grid)) {
           // show_seats point at these seat rows: replacing them under a show would
           // rewrite (or orphan) seats that were offered, held or sold.
-          if (has_shows(s, *id)) {
+          if (has_shows(s, id)) {
             return conflict(
                 "This hall has shows, so its seat layout cannot be replaced: existing shows keep "
                 "the seats materialised when they were created. Change single seats via "
                 "/v1/seats (that applies to shows created afterwards), delete the shows, or create "
                 "a new hall");
           }
-          s.exec("DELETE FROM seats WHERE hall_id = ?", *id);
-          insert_seats(s, *id, *f->grid);
-          s.exec("UPDATE halls SET rows_count = ?, cols_count = ? WHERE id = ?", f->grid->rows,
-                 f->grid->cols, *id);
+          s.exec("DELETE FROM seats WHERE hall_id = ?", id);
+          insert_seats(s, id, *f.grid);
+          s.exec("UPDATE halls SET rows_count = ?, cols_count = ? WHERE id = ?", f.grid->rows,
+                 f.grid->cols, id);
         }
-        if (f->name) s.exec("UPDATE halls SET name = ? WHERE id = ?", *f->name, *id);
-        std::string after = hall_json(s, *id);
-        write_audit(s, ctx, {user->id, user->role, "hall.update", "hall", *id, before, after});
-        return Written{*id, after};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  return Response::json(200, out->json);
+        if (f.name) s.exec("UPDATE halls SET name = ? WHERE id = ?", *f.name, id);
+        return {};
+      });
 }
 
 Response remove(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kHall, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
-        if (has_shows(s, *id)) {
-          return conflict(
-              "This hall has shows; delete its shows first (a show with bookings cannot be "
-              "deleted)");
-        }
-        std::string before = hall_json(s, *id);
-        s.exec("DELETE FROM seats WHERE hall_id = ?", *id);
-        s.exec("DELETE FROM halls WHERE id = ?", *id);
-        write_audit(s, ctx,
-                    {user->id, user->role, "hall.delete", "hall", *id, before, std::nullopt});
-        return Written{*id, ""};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  return Response::no_content();
+  return remove_owned(req, ctx, kHall, [](Session& s, int64_t id) -> Status {
+    if (has_shows(s, id)) {
+      return conflict(
+          "This hall has shows; delete its shows first (a show with bookings cannot be "
+          "deleted)");
+    }
+    s.exec("DELETE FROM seats WHERE hall_id = ?", id);
+    s.exec("DELETE FROM halls WHERE id = ?", id);
+    return {};
+  });
 }
 
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/halls", create)
-        .on("PUT", "/v1/halls/{id}", update)
-        .on("PATCH", "/v1/halls/{id}", update)
-        .on("DELETE", "/v1/halls/{id}", remove);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/halls", create},
+      {"PUT", "/v1/halls/{id}", update},
+      {"PATCH", "/v1/halls/{id}", update},
+      {"DELETE", "/v1/halls/{id}", remove},
+  };
   return r;
 }
 

@@ -13,9 +13,9 @@ bool owns_cinema(const AuthUser& actor, const ReservationRef& r) {
 
 Response show_reservations(const Request& req, Context& ctx) {
   auto show_id = path_id(req, "id");
-  if (!show_id.ok()) return Response::problem(show_id.problem());
+  CINEMA_RETURN_IF_ERROR(show_id);
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   std::string status = req.query_param("status").value_or("");
   if (!status.empty() && status != "CONFIRMED" && status != "CANCELLED") {
     return Response::problem(
@@ -23,7 +23,7 @@ Response show_reservations(const Request& req, Context& ctx) {
   }
   auto body = ctx.db().autocommit([&](Session& s) -> StatusOr<std::string> {
     auto own = authorize_owner(s, *user, Owned::kShow, *show_id);
-    if (!own.ok()) return own.problem();
+    CINEMA_RETURN_IF_ERROR(own);
     Rows rs = s.query(
         "SELECT id FROM reservations WHERE show_id = ? AND (? = '' OR status = ?) ORDER BY id",
         *show_id, status, status);
@@ -37,15 +37,15 @@ Response show_reservations(const Request& req, Context& ctx) {
     w.end_array().end_object();
     return w.str();
   });
-  if (!body.ok()) return Response::problem(body.problem());
+  CINEMA_RETURN_IF_ERROR(body);
   return Response::json(200, *body).with_header("Cache-Control", "no-store");
 }
 
 Response one(const Request& req, Context& ctx) {
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto body = ctx.db().autocommit([&](Session& s) -> std::optional<std::string> {
     Rows rs = s.query(
         "SELECT c.owner_id FROM reservations r JOIN shows sh ON sh.id = r.show_id "
@@ -60,22 +60,20 @@ Response one(const Request& req, Context& ctx) {
 
 Response cancel(const Request& req, Context& ctx) {
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   return cancel_reservation_response(ctx, *user, *id, owns_cinema);
 }
 
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/shows/{id}/reservations", show_reservations);
-    r.on("GET", "/v1/owner/reservations/{id}", one);
-    r.on("DELETE", "/v1/owner/reservations/{id}", cancel);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/shows/{id}/reservations", show_reservations},
+      {"GET", "/v1/owner/reservations/{id}", one},
+      {"DELETE", "/v1/owner/reservations/{id}", cancel},
+  };
   return r;
 }
 

@@ -1,7 +1,5 @@
 #include "owner-seats.h"
 
-#include <cppconn/exception.h>
-
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,19 +20,15 @@
 namespace cinema::owner_seats {
 namespace {
 
-const DbErrorMapper map_db_error = [](int code, const std::string& what) -> std::optional<Problem> {
-  if (code == kErrDuplicateKey) {
-    if (what.find("uq_seats_grid") != std::string::npos) {
-      return conflict("Another seat of this hall is already at this grid_row and grid_col");
-    }
-    return conflict("Another seat of this hall already has this row_label and number");
-  }
-  if (code == kErrRowIsReferenced) {
-    return conflict(
-        "The seat is part of existing shows; deactivate it instead with "
-        "PATCH {\"active\":false}");
-  }
-  return std::nullopt;
+// What the schema refuses, in the client's words.
+const ConstraintProblems kConstraints = {
+    {Violation::kDuplicateKey, "uq_seats_grid",
+     conflict("Another seat of this hall is already at this grid_row and grid_col")},
+    {Violation::kDuplicateKey, "",
+     conflict("Another seat of this hall already has this row_label and number")},
+    {Violation::kRowIsReferenced, "",
+     conflict("The seat is part of existing shows; deactivate it instead with "
+              "PATCH {\"active\":false}")},
 };
 
 constexpr int kMaxGrid = 100;
@@ -71,7 +65,7 @@ StatusOr<SeatFields> read_fields(const Request& req, Mode mode) {
       mode == Mode::kCreate
           ? read_json(req, {"hall_id", "row_label", "number", "grid_row", "grid_col", "seat_type"})
           : read_json(req, {"row_label", "number", "grid_row", "grid_col", "seat_type", "active"});
-  if (!body.ok()) return body.problem();
+  CINEMA_RETURN_IF_ERROR(body);
   const auto& root = body->root();
   if (mode == Mode::kPatch && root.MemberCount() == 0) {
     return bad_request(
@@ -96,15 +90,12 @@ StatusOr<SeatFields> read_fields(const Request& req, Mode mode) {
     body->add_error("seat_type", "must be STANDARD, VIP, ACCESSIBLE or COMPANION");
   }
   if (mode != Mode::kCreate) f.active = body->boolean("active", mode == Mode::kReplace);
-  if (auto st = body->finish(); !st.ok()) return st.problem();
+  CINEMA_RETURN_IF_ERROR(body->finish());
   if (mode == Mode::kCreate && !f.seat_type) f.seat_type = "STANDARD";
   return f;
 }
 
-// Reads that decide something use LOCK IN SHARE MODE: authorize_owner's first
-// plain SELECT fixes this transaction's REPEATABLE READ snapshot *before* the
-// cinema lock is granted, so a plain read could miss a write committed by the
-// transaction we waited for. Locking reads always see the latest commit.
+// A locking read, like every read that decides something (cinema/ownership.h).
 std::string seat_json(Session& s, int64_t id) {
   Rows rs = s.query(
       "SELECT id, hall_id, row_label, number, grid_row, grid_col, seat_type, active FROM seats "
@@ -140,116 +131,78 @@ void fit_grid(Session& s, int64_t hall_id, int64_t grid_row, int64_t grid_col) {
       grid_row, grid_col, hall_id);
 }
 
+const CatalogKind kSeat{Owned::kSeat, "seat", "/v1/seats/", seat_json, &kConstraints};
+
 Response create(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto f = read_fields(req, Mode::kCreate);
-  if (!f.ok()) return Response::problem(f.problem());
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kHall, *f->hall_id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+  return create_owned(
+      req, ctx, kSeat, [&] { return read_fields(req, Mode::kCreate); },
+      [&](Session& s, const AuthUser& user, const SeatFields& f) -> StatusOr<int64_t> {
+        CINEMA_RETURN_IF_ERROR(authorize_owner(s, user, Owned::kHall, *f.hall_id, /*lock=*/true));
         s.exec(
             "INSERT INTO seats (hall_id, row_label, number, grid_row, grid_col, seat_type) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            *f->hall_id, *f->row_label, *f->number, *f->grid_row, *f->grid_col, *f->seat_type);
+            *f.hall_id, *f.row_label, *f.number, *f.grid_row, *f.grid_col, *f.seat_type);
         int64_t id = s.last_insert_id();
-        fit_grid(s, *f->hall_id, *f->grid_row, *f->grid_col);
-        std::string after = seat_json(s, id);
-        write_audit(s, ctx, {user->id, user->role, "seat.create", "seat", id, std::nullopt, after});
-        return Written{id, after};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  return Response::json(201, out->json)
-      .with_header("Location", "/v1/seats/" + std::to_string(out->id));
+        fit_grid(s, *f.hall_id, *f.grid_row, *f.grid_col);
+        return id;
+      });
 }
 
 Response update(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
-  auto f = read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
-  if (!f.ok()) return Response::problem(f.problem());
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kSeat, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
+  return update_owned(
+      req, ctx, kSeat,
+      [&] { return read_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch); },
+      [&](Session& s, int64_t id, const SeatFields& f) -> Status {
         Rows cur = s.query(
             "SELECT hall_id, row_label, number, grid_row, grid_col FROM seats WHERE id = ? FOR "
             "UPDATE",
-            *id);
+            id);
         if (!cur->next()) return not_found("No such seat");
         int64_t hall_id = cur->getInt64("hall_id");
-        bool moved = (f->row_label && *f->row_label != get_string(*cur, "row_label")) ||
-                     (f->number && *f->number != cur->getInt("number")) ||
-                     (f->grid_row && *f->grid_row != cur->getInt("grid_row")) ||
-                     (f->grid_col && *f->grid_col != cur->getInt("grid_col"));
-        if (moved && used_by_shows(s, *id)) {
+        bool moved = (f.row_label && *f.row_label != get_string(*cur, "row_label")) ||
+                     (f.number && *f.number != cur->getInt("number")) ||
+                     (f.grid_row && *f.grid_row != cur->getInt("grid_row")) ||
+                     (f.grid_col && *f.grid_col != cur->getInt("grid_col"));
+        if (moved && used_by_shows(s, id)) {
           return conflict(
               "The seat is part of existing shows, so its row_label, number and grid position "
               "cannot change (that would rewrite those shows' seat maps and tickets). Deactivate "
               "it and add a new seat instead; both apply to shows created afterwards");
         }
-        std::string before = seat_json(s, *id);
         // seat_type and active reach only shows created afterwards (see the top of this file).
         s.exec(
             "UPDATE seats SET seat_type = COALESCE(?, seat_type), active = COALESCE(?, active), "
             "row_label = COALESCE(?, row_label), number = COALESCE(?, number), "
             "grid_row = COALESCE(?, grid_row), grid_col = COALESCE(?, grid_col) WHERE id = ?",
-            f->seat_type, f->active, f->row_label, f->number, f->grid_row, f->grid_col, *id);
-        if (f->grid_row || f->grid_col) {
-          fit_grid(s, hall_id, f->grid_row.value_or(1), f->grid_col.value_or(1));
+            f.seat_type, f.active, f.row_label, f.number, f.grid_row, f.grid_col, id);
+        if (f.grid_row || f.grid_col) {
+          fit_grid(s, hall_id, f.grid_row.value_or(1), f.grid_col.value_or(1));
         }
-        std::string after = seat_json(s, *id);
-        write_audit(s, ctx, {user->id, user->role, "seat.update", "seat", *id, before, after});
-        return Written{*id, after};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  return Response::json(200, out->json);
+        return {};
+      });
 }
 
 Response remove(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kSeat, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
-        if (used_by_shows(s, *id)) {
-          return conflict(
-              "The seat is part of existing shows and cannot be deleted; deactivate it instead "
-              "with PATCH {\"active\":false} (applies to shows created afterwards)");
-        }
-        std::string before = seat_json(s, *id);
-        s.exec("DELETE FROM seats WHERE id = ?", *id);
-        write_audit(s, ctx,
-                    {user->id, user->role, "seat.delete", "seat", *id, before, std::nullopt});
-        return Written{*id, ""};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  return Response::no_content();
+  return remove_owned(req, ctx, kSeat, [](Session& s, int64_t id) -> Status {
+    if (used_by_shows(s, id)) {
+      return conflict(
+          "The seat is part of existing shows and cannot be deleted; deactivate it instead "
+          "with PATCH {\"active\":false} (applies to shows created afterwards)");
+    }
+    s.exec("DELETE FROM seats WHERE id = ?", id);
+    return {};
+  });
 }
 
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/seats", create)
-        .on("PUT", "/v1/seats/{id}", update)
-        .on("PATCH", "/v1/seats/{id}", update)
-        .on("DELETE", "/v1/seats/{id}", remove);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/seats", create},
+      {"PUT", "/v1/seats/{id}", update},
+      {"PATCH", "/v1/seats/{id}", update},
+      {"DELETE", "/v1/seats/{id}", remove},
+  };
   return r;
 }
 

@@ -1,7 +1,5 @@
 #include "owner-shows.h"
 
-#include <cppconn/exception.h>
-
 #include <functional>
 #include <optional>
 #include <string>
@@ -17,11 +15,10 @@
 namespace cinema::owner_shows {
 namespace {
 
-const DbErrorMapper map_db_error = [](int code, const std::string&) -> std::optional<Problem> {
-  if (code == kErrRowIsReferenced) {
-    return conflict("The show is still referenced by bookings; it cannot be deleted");
-  }
-  return std::nullopt;
+// What the schema refuses, in the client's words.
+const ConstraintProblems kConstraints = {
+    {Violation::kRowIsReferenced, "",
+     conflict("The show is still referenced by bookings; it cannot be deleted")},
 };
 
 struct Show {
@@ -37,10 +34,7 @@ struct Show {
   int64_t seat_count = 0;
 };
 
-// Reads that decide something use LOCK IN SHARE MODE: authorize_owner's first
-// plain SELECT fixes this transaction's REPEATABLE READ snapshot *before* the
-// cinema lock is granted, so a plain read could miss a write committed by the
-// transaction we waited for. Locking reads always see the latest commit.
+// A locking read, like every read that decides something (cinema/ownership.h).
 std::optional<Show> load_show(Session& s, int64_t id) {
   Rows rs = s.query(
       "SELECT sh.id, sh.hall_id, h.cinema_id, sh.title, TIMESTAMPDIFF(SECOND, '1970-01-01', "
@@ -123,83 +117,74 @@ constexpr const char* kPriceExpr =
     "(? * CASE se.seat_type WHEN 'VIP' THEN ? WHEN 'ACCESSIBLE' THEN ? WHEN 'COMPANION' THEN ? "
     "ELSE 100 END) DIV 100";
 
+// Cached seat maps carry prices; a new version makes them unreachable (and
+// no cached map of a deleted show is served).
+void bump_seat_map(Context& ctx, int64_t show_id) {
+  SeatMapCache(ctx.redis()).bump(show_id);
+}
+
+const CatalogKind kShow{Owned::kShow, "show",        "/v1/shows/",
+                        show_json,    &kConstraints, bump_seat_map};
+
 Response create(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto f = read_show_fields(req, Mode::kCreate);
-  if (!f.ok()) return Response::problem(f.problem());
-  if (auto st = check_window(*f->starts_at, *f->ends_at, ctx.clock().now_s()); !st.ok()) {
-    return Response::problem(st.problem());
-  }
   const Config& cfg = ctx.config();
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
+  auto parse = [&]() -> StatusOr<ShowFields> {
+    CINEMA_ASSIGN_OR_RETURN(ShowFields f, read_show_fields(req, Mode::kCreate));
+    CINEMA_RETURN_IF_ERROR(check_window(*f.starts_at, *f.ends_at, ctx.clock().now_s()));
+    return f;
+  };
+  return create_owned(
+      req, ctx, kShow, parse,
+      [&](Session& s, const AuthUser& user, const ShowFields& f) -> StatusOr<int64_t> {
         // Locking the hall's cinema serialises show creation per cinema, so the
         // overlap check below cannot race another insert into this hall.
-        auto owner = authorize_owner(s, *user, Owned::kHall, *f->hall_id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
-        if (auto other = clashing_show(s, *f->hall_id, *f->starts_at, *f->ends_at, 0)) {
+        CINEMA_RETURN_IF_ERROR(authorize_owner(s, user, Owned::kHall, *f.hall_id, /*lock=*/true));
+        if (auto other = clashing_show(s, *f.hall_id, *f.starts_at, *f.ends_at, 0)) {
           return clash(*other);
         }
         Rows active = s.query(
             "SELECT COUNT(*) AS n FROM seats WHERE hall_id = ? AND active = 1 LOCK IN SHARE MODE",
-            *f->hall_id);
+            *f.hall_id);
         if (!active->next() || active->getInt64("n") == 0) {
           return conflict("The hall has no active seats; add or activate seats before scheduling");
         }
         s.exec(
             "INSERT INTO shows (hall_id, title, starts_at, ends_at, base_price_cents, currency) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            *f->hall_id, *f->title, sql_datetime(*f->starts_at), sql_datetime(*f->ends_at),
-            *f->base_price_cents, *f->currency);
+            *f.hall_id, *f.title, sql_datetime(*f.starts_at), sql_datetime(*f.ends_at),
+            *f.base_price_cents, *f.currency);
         int64_t id = s.last_insert_id();
         s.exec(std::string(
                    "INSERT INTO show_seats (show_id, seat_id, price_cents) SELECT ?, se.id, ") +
                    kPriceExpr + " FROM seats se WHERE se.hall_id = ? AND se.active = 1",
-               id, *f->base_price_cents, cfg.price_vip_percent, cfg.price_accessible_percent,
-               cfg.price_companion_percent, *f->hall_id);
-        std::string after = show_json(s, id);
-        write_audit(s, ctx, {user->id, user->role, "show.create", "show", id, std::nullopt, after});
-        return Written{id, after};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  return Response::json(201, out->json)
-      .with_header("Location", "/v1/shows/" + std::to_string(out->id));
+               id, *f.base_price_cents, cfg.price_vip_percent, cfg.price_accessible_percent,
+               cfg.price_companion_percent, *f.hall_id);
+        return id;
+      });
 }
 
 Response update(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
-  auto f = read_show_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch);
-  if (!f.ok()) return Response::problem(f.problem());
   const Config& cfg = ctx.config();
   const int64_t now = ctx.clock().now_s();
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kShow, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
-        auto show = load_show(s, *id);
+  return update_owned(
+      req, ctx, kShow,
+      [&] { return read_show_fields(req, req.method == "PUT" ? Mode::kReplace : Mode::kPatch); },
+      [&](Session& s, int64_t id, const ShowFields& f) -> Status {
+        auto show = load_show(s, id);
         if (!show) return not_found("No such show");
         if (show->status == "CANCELLED") return conflict("A cancelled show cannot be edited");
         Show next = *show;
-        next.title = f->title.value_or(show->title);
-        next.starts_at = f->starts_at.value_or(show->starts_at);
-        next.ends_at = f->ends_at.value_or(show->ends_at);
-        next.base_price_cents = f->base_price_cents.value_or(show->base_price_cents);
-        next.currency = f->currency.value_or(show->currency);
+        next.title = f.title.value_or(show->title);
+        next.starts_at = f.starts_at.value_or(show->starts_at);
+        next.ends_at = f.ends_at.value_or(show->ends_at);
+        next.base_price_cents = f.base_price_cents.value_or(show->base_price_cents);
+        next.currency = f.currency.value_or(show->currency);
         // Unchanged times are not re-checked, so a running show can still be
         // renamed, and its end moved without its (past) start counting as new.
         if (next.starts_at != show->starts_at || next.ends_at != show->ends_at) {
           int64_t earliest = next.starts_at != show->starts_at ? now : INT64_MIN;
-          if (auto st = check_window(next.starts_at, next.ends_at, earliest); !st.ok()) {
-            return st.problem();
-          }
-          if (auto other = clashing_show(s, show->hall_id, next.starts_at, next.ends_at, *id)) {
+          CINEMA_RETURN_IF_ERROR(check_window(next.starts_at, next.ends_at, earliest));
+          if (auto other = clashing_show(s, show->hall_id, next.starts_at, next.ends_at, id)) {
             return clash(*other);
           }
         }
@@ -207,16 +192,15 @@ Response update(const Request& req, Context& ctx) {
             next.base_price_cents != show->base_price_cents || next.currency != show->currency;
         // Held and sold seats carry the price fixed at hold time; recomputing
         // under them would make totals disagree with seat prices.
-        if (repriced && lock_taken_seats(s, *id) > 0) {
+        if (repriced && lock_taken_seats(s, id) > 0) {
           return conflict(
               "Seats of this show are held or reserved, so its price and currency cannot change");
         }
-        std::string before = to_json(*show);
         s.exec(
             "UPDATE shows SET title = ?, starts_at = ?, ends_at = ?, "
             "base_price_cents = ?, currency = ?, seat_version = seat_version + ? WHERE id = ?",
             next.title, sql_datetime(next.starts_at), sql_datetime(next.ends_at),
-            next.base_price_cents, next.currency, repriced ? 1 : 0, *id);
+            next.base_price_cents, next.currency, repriced ? 1 : 0, id);
         if (repriced) {
           // Prices follow the seats' current types (a type change made after the
           // show was created is picked up here).
@@ -224,76 +208,50 @@ Response update(const Request& req, Context& ctx) {
                              "ss.price_cents = ") +
                      kPriceExpr + " WHERE ss.show_id = ?",
                  next.base_price_cents, cfg.price_vip_percent, cfg.price_accessible_percent,
-                 cfg.price_companion_percent, *id);
+                 cfg.price_companion_percent, id);
         }
-        std::string after = show_json(s, *id);
-        write_audit(s, ctx, {user->id, user->role, "show.update", "show", *id, before, after});
-        return Written{*id, after};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  // Cached seat maps carry prices; a new version makes them unreachable.
-  SeatMapCache(ctx.redis()).bump(*id);
-  return Response::json(200, out->json);
+        return {};
+      });
 }
 
-// Refuses rather than cascade-cancels: a show with any reservation (even a
-// cancelled one, which is history) or any seat not FREE stays.
 Response remove(const Request& req, Context& ctx) {
-  auto user = require_owner(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
-  auto out = write_catalog(
-      ctx,
-      [&](Session& s) -> StatusOr<Written> {
-        auto owner = authorize_owner(s, *user, Owned::kShow, *id, /*lock=*/true);
-        if (!owner.ok()) return owner.problem();
-        Rows booked = s.query(
-            "SELECT id FROM reservations WHERE show_id = ? LIMIT 1 LOCK IN SHARE MODE", *id);
-        if (booked->next()) {
-          return conflict(
-              "This show has reservations, so it cannot be deleted; shows with bookings are not "
-              "cascade-cancelled");
-        }
-        if (lock_taken_seats(s, *id) > 0) {
-          return conflict(
-              "Seats of this show are held or reserved, so it cannot be deleted; try again once "
-              "the holds have expired");
-        }
-        Rows waiting = s.query(
-            "SELECT id FROM waitlist_entries WHERE show_id = ? AND status IN ('WAITING','OFFERED') "
-            "LIMIT 1 LOCK IN SHARE MODE",
-            *id);
-        if (waiting->next()) {
-          return conflict("People are on this show's waiting list, so it cannot be deleted");
-        }
-        std::string before = show_json(s, *id);
-        s.exec("DELETE FROM holds WHERE show_id = ?", *id);  // released or expired ones only
-        s.exec("DELETE FROM waitlist_entries WHERE show_id = ?", *id);
-        s.exec("DELETE FROM show_seats WHERE show_id = ?", *id);
-        s.exec("DELETE FROM shows WHERE id = ?", *id);
-        write_audit(s, ctx,
-                    {user->id, user->role, "show.delete", "show", *id, before, std::nullopt});
-        return Written{*id, ""};
-      },
-      map_db_error);
-  if (!out.ok()) return Response::problem(out.problem());
-  SeatMapCache(ctx.redis()).bump(*id);  // no cached map of a deleted show is served
-  return Response::no_content();
+  return remove_owned(req, ctx, kShow, [](Session& s, int64_t id) -> Status {
+    Rows booked =
+        s.query("SELECT id FROM reservations WHERE show_id = ? LIMIT 1 LOCK IN SHARE MODE", id);
+    if (booked->next()) {
+      return conflict(
+          "This show has reservations, so it cannot be deleted; shows with bookings are not "
+          "cascade-cancelled");
+    }
+    if (lock_taken_seats(s, id) > 0) {
+      return conflict(
+          "Seats of this show are held or reserved, so it cannot be deleted; try again once "
+          "the holds have expired");
+    }
+    Rows waiting = s.query(
+        "SELECT id FROM waitlist_entries WHERE show_id = ? AND status IN ('WAITING','OFFERED') "
+        "LIMIT 1 LOCK IN SHARE MODE",
+        id);
+    if (waiting->next()) {
+      return conflict("People are on this show's waiting list, so it cannot be deleted");
+    }
+    s.exec("DELETE FROM holds WHERE show_id = ?", id);  // released or expired ones only
+    s.exec("DELETE FROM waitlist_entries WHERE show_id = ?", id);
+    s.exec("DELETE FROM show_seats WHERE show_id = ?", id);
+    s.exec("DELETE FROM shows WHERE id = ?", id);
+    return {};
+  });
 }
 
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/shows", create)
-        .on("PUT", "/v1/shows/{id}", update)
-        .on("PATCH", "/v1/shows/{id}", update)
-        .on("DELETE", "/v1/shows/{id}", remove);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/shows", create},
+      {"PUT", "/v1/shows/{id}", update},
+      {"PATCH", "/v1/shows/{id}", update},
+      {"DELETE", "/v1/shows/{id}", remove},
+  };
   return r;
 }
 

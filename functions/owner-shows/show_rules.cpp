@@ -41,7 +41,7 @@ StatusOr<ShowFields> read_show_fields(const Request& req, Mode mode) {
           ? read_json(req,
                       {"hall_id", "title", "starts_at", "ends_at", "base_price_cents", "currency"})
           : read_json(req, {"title", "starts_at", "ends_at", "base_price_cents", "currency"});
-  if (!body.ok()) return body.problem();
+  CINEMA_RETURN_IF_ERROR(body);
   const auto& root = body->root();
   if (mode == Mode::kPatch && root.MemberCount() == 0) {
     return bad_request(
@@ -78,7 +78,7 @@ StatusOr<ShowFields> read_show_fields(const Request& req, Mode mode) {
       for (const auto& e : st.problem().errors) body->add_error(e.field, e.message);
     }
   }
-  if (auto st = body->finish(); !st.ok()) return st.problem();
+  CINEMA_RETURN_IF_ERROR(body->finish());
   return f;
 }
 

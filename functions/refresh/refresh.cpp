@@ -10,9 +10,9 @@ namespace cinema::refresh {
 Response handle(const Request& req, Context& ctx) {
   if (req.method != "POST") return Response::problem(method_not_allowed("POST"));
   auto body = read_json(req, {"refresh_token"});
-  if (!body.ok()) return Response::problem(body.problem());
+  CINEMA_RETURN_IF_ERROR(body);
   auto token = body->string("refresh_token", true, 1, 512);
-  if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(body->finish());
   std::string hash = sha256_hex(*token);
 
   // The row lock serialises concurrent refreshes of one token: exactly one
@@ -47,16 +47,14 @@ Response handle(const Request& req, Context& ctx) {
     // The role is read now, so a role change takes effect at the next refresh.
     return issue_tokens(s, ctx, user_id, role, family);
   });
-  if (!result.ok()) return Response::problem(result.problem());
+  CINEMA_RETURN_IF_ERROR(result);
   return Response::json(200, token_pair_json(*result)).with_header("Cache-Control", "no-store");
 }
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/auth/refresh", handle);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/auth/refresh", handle},
+  };
   return r;
 }
 

@@ -1,7 +1,5 @@
 #include "register.h"
 
-#include <cppconn/exception.h>
-
 #include "cinema/audit.h"
 #include "cinema/crypto.h"
 #include "cinema/validate.h"
@@ -11,7 +9,7 @@ namespace cinema::registration {
 Response handle(const Request& req, Context& ctx) {
   if (req.method != "POST") return Response::problem(method_not_allowed("POST"));
   auto body = read_json(req, {"email", "password", "display_name"});
-  if (!body.ok()) return Response::problem(body.problem());
+  CINEMA_RETURN_IF_ERROR(body);
   auto raw_email = body->string("email", true, 1, 254);
   auto password = body->string("password", true, 1, 1024);
   auto display_name = body->string("display_name", false, 1, 100);
@@ -26,26 +24,24 @@ Response handle(const Request& req, Context& ctx) {
   if (display_name && has_control_chars(*display_name)) {
     body->add_error("display_name", "must not contain control characters");
   }
-  if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(body->finish());
 
   const auto& cfg = ctx.config();
   BucketSpec spec{static_cast<double>(cfg.rate.register_burst),
                   cfg.rate.register_refill_per_minute / 60.0};
   // One bucket per client address (signup floods, and probing which emails
   // have accounts: the 409 below says so) and one per address + email.
-  if (auto st = check_address_rate(ctx.limiter(), cfg.rate, "register", req.remote_addr, spec);
-      !st.ok()) {
-    return Response::problem(st.problem());
-  }
-  if (auto st = check_rate(ctx.limiter(), "rl:register:" + req.remote_addr + ":" + *email, spec);
-      !st.ok()) {
-    return Response::problem(st.problem());
-  }
+  CINEMA_RETURN_IF_ERROR(
+      check_address_rate(ctx.limiter(), cfg.rate, "register", req.remote_addr, spec));
+  CINEMA_RETURN_IF_ERROR(
+      check_rate(ctx.limiter(), "rl:register:" + req.remote_addr + ":" + *email, spec));
 
   std::string hash = hash_password(*password, cfg.argon2_opslimit, cfg.argon2_memlimit_kib);
-  int64_t id = 0;
-  try {
-    id = ctx.db().transaction([&](Session& s) {
+  static const ConstraintProblems kConstraints = {
+      {Violation::kDuplicateKey, "", conflict("An account with this email already exists")},
+  };
+  auto id = with_constraints(kConstraints, [&] {
+    return ctx.db().transaction([&](Session& s) {
       s.exec("INSERT INTO users (email, password_hash, display_name) VALUES (?, ?, ?)", *email,
              hash, display_name);
       int64_t user_id = s.last_insert_id();
@@ -54,13 +50,11 @@ Response handle(const Request& req, Context& ctx) {
           {user_id, "CUSTOMER", "user.register", "user", user_id, std::nullopt, std::nullopt});
       return user_id;
     });
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() != kErrDuplicateKey) throw;
-    return Response::problem(conflict("An account with this email already exists"));
-  }
+  });
+  CINEMA_RETURN_IF_ERROR(id);
   JsonWriter w;
   w.begin_object()
-      .field("id", id)
+      .field("id", *id)
       .field("email", *email)
       .field("role", "CUSTOMER")
       .field("display_name", display_name)
@@ -69,11 +63,9 @@ Response handle(const Request& req, Context& ctx) {
 }
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/auth/register", handle);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/auth/register", handle},
+  };
   return r;
 }
 

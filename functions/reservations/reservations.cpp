@@ -14,7 +14,7 @@ constexpr int64_t kMaxLimit = 100;
 
 Response mine(const Request& req, Context& ctx) {
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   int64_t limit = 20;
   if (auto l = req.query_param("limit")) {
     if (l->empty() || l->size() > 3 || l->find_first_not_of("0123456789") != std::string::npos ||
@@ -61,9 +61,9 @@ Response mine(const Request& req, Context& ctx) {
 
 Response one(const Request& req, Context& ctx) {
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   auto body = ctx.db().autocommit([&](Session& s) -> std::optional<std::string> {
     Rows rs = s.query(
         "SELECT r.user_id, c.owner_id FROM reservations r JOIN shows sh ON sh.id = r.show_id "
@@ -82,12 +82,10 @@ Response one(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/my-reservations", mine);
-    r.on("GET", "/v1/reservations/{id}", one);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/my-reservations", mine},
+      {"GET", "/v1/reservations/{id}", one},
+  };
   return r;
 }
 

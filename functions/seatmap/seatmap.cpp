@@ -216,7 +216,7 @@ Response respond(const Request& req, Local& map, const char* cache) {
 
 Response seat_map(const Request& req, Context& ctx) {
   auto id = path_id(req, "id");
-  if (!id.ok()) return Response::problem(id.problem());
+  CINEMA_RETURN_IF_ERROR(id);
   SeatMapCache cache(ctx.redis());
   std::optional<std::string> version = cache.version(*id);
   auto& maps = local_maps();
@@ -257,11 +257,9 @@ Response seat_map(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("GET", "/v1/shows/{id}/seats", seat_map);
-    return r;
-  }();
+  static const Router r{
+      {"GET", "/v1/shows/{id}/seats", seat_map},
+  };
   return r;
 }
 

@@ -1,7 +1,5 @@
 #include "waitlist.h"
 
-#include <cppconn/exception.h>
-
 #include "cinema/audit.h"
 #include "cinema/booking.h"
 #include "cinema/clock.h"
@@ -52,22 +50,24 @@ Status check_waitlist_rate(Context& ctx, int64_t user_id) {
 
 Response join(const Request& req, Context& ctx) {
   auto show_id = path_id(req, "id");
-  if (!show_id.ok()) return Response::problem(show_id.problem());
+  CINEMA_RETURN_IF_ERROR(show_id);
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  if (auto st = require_role(*user, {"CUSTOMER"}); !st.ok()) return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(user);
+  CINEMA_RETURN_IF_ERROR(require_role(*user, {"CUSTOMER"}));
   auto body = read_json(req, {"seats", "together"});
-  if (!body.ok()) return Response::problem(body.problem());
+  CINEMA_RETURN_IF_ERROR(body);
   auto seats = body->integer("seats", true, 1, 10);
   bool together = body->boolean("together", false).value_or(true);
-  if (auto st = body->finish(); !st.ok()) return Response::problem(st.problem());
-  if (auto st = check_waitlist_rate(ctx, user->id); !st.ok())
-    return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(body->finish());
+  CINEMA_RETURN_IF_ERROR(check_waitlist_rate(ctx, user->id));
   const int64_t cap = ctx.config().max_waitlist_entries;
-  try {
-    auto result = ctx.db().transaction([&](Session& s) -> StatusOr<std::string> {
+  static const ConstraintProblems kConstraints = {
+      {Violation::kDuplicateKey, "", conflict("You are already on the waiting list of this show")},
+  };
+  auto result = with_constraints(kConstraints, [&] {
+    return ctx.db().transaction([&](Session& s) -> StatusOr<std::string> {
       auto show = load_bookable_show(s, *show_id);
-      if (!show.ok()) return show.problem();
+      CINEMA_RETURN_IF_ERROR(show);
       if (satisfiable_now(s, *show_id, static_cast<int>(*seats), together)) {
         return conflict("Enough seats are free: book them directly instead of waiting");
       }
@@ -101,21 +101,17 @@ Response join(const Request& req, Context& ctx) {
           {user->id, user->role, "waitlist.join", "waitlist_entry", id, std::nullopt, w.str()});
       return w.str();
     });
-    if (!result.ok()) return Response::problem(result.problem());
-    return Response::json(201, *result);
-  } catch (const sql::SQLException& e) {
-    if (e.getErrorCode() != kErrDuplicateKey) throw;
-    return Response::problem(conflict("You are already on the waiting list of this show"));
-  }
+  });
+  CINEMA_RETURN_IF_ERROR(result);
+  return Response::json(201, *result);
 }
 
 Response leave(const Request& req, Context& ctx) {
   auto show_id = path_id(req, "id");
-  if (!show_id.ok()) return Response::problem(show_id.problem());
+  CINEMA_RETURN_IF_ERROR(show_id);
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
-  if (auto st = check_waitlist_rate(ctx, user->id); !st.ok())
-    return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(user);
+  CINEMA_RETURN_IF_ERROR(check_waitlist_rate(ctx, user->id));
   Status st = ctx.db().transaction([&](Session& s) -> Status {
     Rows rs = s.query(
         "SELECT id FROM waitlist_entries WHERE show_id = ? AND user_id = ? AND status = "
@@ -129,13 +125,13 @@ Response leave(const Request& req, Context& ctx) {
         {user->id, user->role, "waitlist.leave", "waitlist_entry", id, std::nullopt, std::nullopt});
     return Status();
   });
-  if (!st.ok()) return Response::problem(st.problem());
+  CINEMA_RETURN_IF_ERROR(st);
   return Response::no_content();
 }
 
 Response mine(const Request& req, Context& ctx) {
   auto user = authenticate(req, ctx);
-  if (!user.ok()) return Response::problem(user.problem());
+  CINEMA_RETURN_IF_ERROR(user);
   std::string body = ctx.db().autocommit([&](Session& s) {
     Rows rs = s.query(
         std::string(kEntrySelect) + "WHERE e.user_id = ? ORDER BY e.id DESC LIMIT 100", user->id);
@@ -155,13 +151,11 @@ Response mine(const Request& req, Context& ctx) {
 }  // namespace
 
 const Router& router() {
-  static const Router r = [] {
-    Router r;
-    r.on("POST", "/v1/shows/{id}/waitlist", join);
-    r.on("DELETE", "/v1/shows/{id}/waitlist", leave);
-    r.on("GET", "/v1/my-waitlist", mine);
-    return r;
-  }();
+  static const Router r{
+      {"POST", "/v1/shows/{id}/waitlist", join},
+      {"DELETE", "/v1/shows/{id}/waitlist", leave},
+      {"GET", "/v1/my-waitlist", mine},
+  };
   return r;
 }
 

@@ -1,4 +1,3 @@
-#include <cppconn/exception.h>
 #include <rapidjson/document.h>
 
 #include <algorithm>

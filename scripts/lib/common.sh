@@ -42,7 +42,7 @@ CINEMA_FUNCTION_VARS=(
 )
 CINEMA_SECRET_VARS=(CINEMA_DB_PASSWORD CINEMA_AMQP_PASSWORD CINEMA_JWT_SECRET)
 # Settings of the tooling itself, never handed to the functions.
-CINEMA_TOOL_VARS_RE='^CINEMA_(RUN_DIR|HTTP_PORT|BASE_URL|AMQP_DIST_PORT|AMQP_NODE|BIN_DIR|ROUTES_DIR|DB_BUFFER_POOL|DB_FLUSH_LOG_AT_TRX_COMMIT|STACK_CTL|HEALTH_TIMEOUT|START_TIMEOUT|MIGRATIONS_DIR|DEPLOY_CTL|COMPAT_.*|DEMO_.*|BENCH_.*)$'
+CINEMA_TOOL_VARS_RE='^CINEMA_(RUN_DIR|HTTP_PORT|BASE_URL|AMQP_DIST_PORT|AMQP_NODE|BIN_DIR|ROUTES_DIR|DB_BUFFER_POOL|DB_FLUSH_LOG_AT_TRX_COMMIT|STACK_CTL|HEALTH_TIMEOUT|START_TIMEOUT|MIGRATIONS_DIR|DEPLOY_CTL|COMPAT_.*|DEMO_.*|BENCH_.*|APACHE_.*)$'
 
 # Other CINEMA_* variables set in the environment or .env (settings the C++
 # side reads that the tooling has no default for, e.g. CINEMA_PRICE_VIP_PERCENT).
@@ -155,7 +155,7 @@ cinema_profile() {
       # The worker tests run the worker themselves, one run at a time.
       export CINEMA_WORKER_INTERVAL_SECONDS=0 ;;
     bench) # wrk hammers one account from one address: lift the rate limits
-      # (to the largest values common/src/config.cpp accepts)
+      # (to the largest values common/runtime/src/config.cpp accepts)
       export CINEMA_LOGIN_BURST=10000000 CINEMA_LOGIN_REFILL_PER_MINUTE=600000000
       export CINEMA_REGISTER_BURST=10000000 CINEMA_REGISTER_REFILL_PER_MINUTE=600000000
       export CINEMA_HOLD_BURST=10000000 CINEMA_HOLD_REFILL_PER_MINUTE=600000000
@@ -180,7 +180,7 @@ cinema_profile() {
   [[ $CINEMA_ROUTES_DIR == /* ]] || CINEMA_ROUTES_DIR=$CINEMA_REPO/$CINEMA_ROUTES_DIR
   RUN_DIR=$CINEMA_RUN_DIR
   export CINEMA_WORKER_LOCK_FILE=${CINEMA_WORKER_LOCK_FILE:-$RUN_DIR/worker.lock}
-  export CINEMA_LIVE_PUBLISH_SOCKET=${CINEMA_LIVE_PUBLISH_SOCKET:-$RUN_DIR/nginx/publish.sock}
+  export CINEMA_LIVE_PUBLISH_SOCKET=${CINEMA_LIVE_PUBLISH_SOCKET-$RUN_DIR/nginx/publish.sock}
   # The functions run on the same host as the stack: unix sockets spare every
   # MariaDB and Redis round trip the TCP stack. Set one empty to use TCP
   # (host and port); production on several hosts does.

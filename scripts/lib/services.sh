@@ -384,7 +384,7 @@ supervisor_start() {
 # RUNNING again (startsecs) before the next is stopped. The group's listening
 # socket belongs to supervisord and stays open while another process of the
 # group holds it, so the others keep accepting meanwhile; the stopped one
-# finishes its request in flight on SIGTERM (common/src/serve.cpp). A group
+# finishes its request in flight on SIGTERM (common/adapters/src/serve.cpp). A group
 # of one process has nobody to hold the socket: supervisord closes it between
 # stop and start, and nginx answers 502 for that moment.
 supervisor_roll() {

@@ -1,0 +1,171 @@
+#include "cinema/booking.h"
+
+#include "cinema/cache.h"
+#include "cinema/clock.h"
+#include "cinema/json.h"
+#include "cinema/log.h"
+
+namespace cinema {
+
+StatusOr<ShowInfo> load_bookable_show(Session& s, int64_t show_id) {
+  Rows rs = s.query(
+      "SELECT id, hall_id, status, starts_at <= NOW() AS started, currency, seat_version "
+      "FROM shows WHERE id = ?",
+      show_id);
+  if (!rs->next()) return not_found("No such show");
+  ShowInfo info{rs->getInt64("id"),          rs->getInt64("hall_id"),
+                get_string(*rs, "status"),   rs->getInt("started") == 1,
+                get_string(*rs, "currency"), rs->getInt64("seat_version")};
+  if (info.status != "SCHEDULED") return conflict("The show has been cancelled");
+  if (info.started) return conflict("The show has already started");
+  return info;
+}
+
+std::vector<SeatCell> load_seat_cells(Session& s, int64_t show_id, PickRequest& pick) {
+  Rows hall = s.query(
+      "SELECT h.rows_count, h.cols_count FROM shows sh JOIN halls h ON h.id = sh.hall_id "
+      "WHERE sh.id = ?",
+      show_id);
+  if (hall->next()) {
+    pick.rows = hall->getInt("rows_count");
+    pick.cols = hall->getInt("cols_count");
+  }
+  Rows rs = s.query(
+      "SELECT ss.seat_id, se.grid_row, se.grid_col, se.seat_type, (ss.status = 'FREE' OR "
+      "(ss.status = 'HELD' AND ss.held_until <= NOW(3))) AS free FROM show_seats ss "
+      "JOIN seats se ON se.id = ss.seat_id WHERE ss.show_id = ?",
+      show_id);
+  std::vector<SeatCell> cells;
+  while (rs->next()) {
+    cells.push_back({rs->getInt64("seat_id"), rs->getInt("grid_row"), rs->getInt("grid_col"),
+                     get_string(*rs, "seat_type"), rs->getInt("free") == 1});
+  }
+  return cells;
+}
+
+void after_seat_change(Context& ctx, int64_t show_id, const std::vector<OutboxEvent>& events) {
+  try {
+    SeatMapCache(ctx.redis()).bump(show_id);
+  } catch (const std::exception& e) {
+    log(LogLevel::kWarn, "seat map version bump failed", {{"error", e.what()}});
+  }
+  // The version bump above must precede the answer (no stale map after a
+  // writer returns); the live hint need not. The broker gets the events from
+  // the worker's relay (cinema/outbox.h).
+  ctx.after_response([&ctx, show_id, events] { ctx.live().publish(show_id, events); });
+}
+
+std::string id_array(const std::vector<int64_t>& ids) {
+  JsonWriter w;
+  w.begin_array();
+  for (int64_t id : ids) w.value(id);
+  w.end_array();
+  return w.str();
+}
+
+std::optional<std::string> reservation_json(Session& s, int64_t reservation_id) {
+  Rows r = s.query(
+      "SELECT id, show_id, user_id, status, source, total_cents, currency, created_at, "
+      "cancelled_at FROM reservations WHERE id = ?",
+      reservation_id);
+  if (!r->next()) return std::nullopt;
+  Rows seats = s.query(
+      "SELECT rs.seat_id, se.row_label, se.number, rs.price_cents FROM reservation_seats rs "
+      "JOIN seats se ON se.id = rs.seat_id WHERE rs.reservation_id = ? ORDER BY rs.seat_id",
+      reservation_id);
+  std::vector<int64_t> ids;
+  JsonWriter list;
+  list.begin_array();
+  while (seats->next()) {
+    ids.push_back(seats->getInt64("seat_id"));
+    list.begin_object()
+        .field("seat_id", seats->getInt64("seat_id"))
+        .field("row", get_string(*seats, "row_label"))
+        .field("number", seats->getInt64("number"))
+        .field("price_cents", seats->getInt64("price_cents"))
+        .end_object();
+  }
+  list.end_array();
+  auto cancelled = opt_string(*r, "cancelled_at");
+  JsonWriter w;
+  w.begin_object()
+      .field("id", r->getInt64("id"))
+      .field("reservation_id", r->getInt64("id"))
+      .field("show_id", r->getInt64("show_id"))
+      .field("user_id", r->getInt64("user_id"))
+      .field("status", get_string(*r, "status"))
+      .field("source", get_string(*r, "source"))
+      .key("seat_ids")
+      .raw(id_array(ids))
+      .key("seats")
+      .raw(list.str())
+      .field("total_cents", r->getInt64("total_cents"))
+      .field("currency", get_string(*r, "currency"))
+      .field("created_at", sql_time_to_rfc3339(get_string(*r, "created_at")));
+  if (cancelled)
+    w.field("cancelled_at", sql_time_to_rfc3339(*cancelled));
+  else
+    w.null_field("cancelled_at");
+  w.end_object();
+  return w.str();
+}
+
+StatusOr<CancelResult> cancel_reservation(Context& ctx, const AuthUser& actor,
+                                          int64_t reservation_id,
+                                          bool (*allowed)(const AuthUser&, const ReservationRef&)) {
+  return ctx.db().transaction([&](Session& s) -> StatusOr<CancelResult> {
+    Rows r = s.query(
+        "SELECT r.user_id, r.status, r.show_id, c.owner_id, sh.starts_at <= NOW() AS started "
+        "FROM reservations r JOIN shows sh ON sh.id = r.show_id JOIN halls h ON h.id = sh.hall_id "
+        "JOIN cinemas c ON c.id = h.cinema_id WHERE r.id = ? FOR UPDATE",
+        reservation_id);
+    if (!r->next()) return not_found("No such reservation");
+    ReservationRef ref{r->getInt64("user_id"), r->getInt64("owner_id")};
+    if (!allowed(actor, ref)) return not_found("No such reservation");
+    int64_t show_id = r->getInt64("show_id");
+    if (get_string(*r, "status") != "CONFIRMED") {
+      return conflict("The reservation is already cancelled");
+    }
+    if (r->getInt("started") == 1) return conflict("The show has already started");
+    Rows seat_rows =
+        s.query("SELECT seat_id FROM reservation_seats WHERE reservation_id = ? AND active = 1",
+                reservation_id);
+    std::vector<int64_t> seat_ids;
+    while (seat_rows->next()) seat_ids.push_back(seat_rows->getInt64("seat_id"));
+    s.exec(
+        "UPDATE show_seats SET status = 'FREE', reservation_id = NULL, hold_id = NULL, "
+        "held_until = NULL WHERE show_id = ? AND reservation_id = ? AND status = 'RESERVED'",
+        show_id, reservation_id);
+    s.exec("UPDATE reservation_seats SET active = NULL WHERE reservation_id = ?", reservation_id);
+    s.exec(
+        "UPDATE reservations SET status = 'CANCELLED', cancelled_at = NOW(3), cancelled_by = ? "
+        "WHERE id = ?",
+        actor.id, reservation_id);
+    CancelResult out;
+    out.show_id = show_id;
+    out.body = *reservation_json(s, reservation_id);
+    JsonWriter data;
+    data.begin_object()
+        .field("show_id", show_id)
+        .field("reservation_id", reservation_id)
+        .field("user_id", ref.user_id)
+        .field("cancelled_by", actor.id)
+        .key("seat_ids")
+        .raw(id_array(seat_ids))
+        .end_object();
+    out.events.push_back(write_event(s, ctx, "seat.released", "show", show_id, data.str()));
+    out.events.push_back(
+        write_event(s, ctx, "booking.cancelled", "reservation", reservation_id, data.str()));
+    return out;
+  });
+}
+
+Response cancel_reservation_response(Context& ctx, const AuthUser& actor, int64_t reservation_id,
+                                     bool (*allowed)(const AuthUser&, const ReservationRef&)) {
+  auto result = cancel_reservation(ctx, actor, reservation_id, allowed);
+  CINEMA_RETURN_IF_ERROR(result);
+  after_seat_change(ctx, result->show_id, result->events);
+  return Response::json(200, result->body);
+}
+
+}  // namespace cinema
