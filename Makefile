@@ -2,6 +2,7 @@
 #   make run    build and run the dev stack in the foreground (Ctrl-C stops it)
 #   make up     same, but return once it is up; make down stops it
 #   make test   unit tests, then integration tests against a fresh test stack
+#   make test-compat  the last release's binaries and integration tests on the current schema
 #   make test-apache  the auth, catalogue and booking suites through Apache (mod_fcgid, CGI)
 #   make bench  throughput and latency figures (bench stack)
 #   make check  format check, -Werror build and unit tests under ASan/UBSan (CI runs it too)
@@ -10,7 +11,7 @@
 SHELL := /bin/bash
 CLANG_FORMAT ?= clang-format
 
-.PHONY: help deps build unit run up down status test test-apache bench check package test-packages format clean distclean
+.PHONY: help deps build unit run up down status test test-apache test-compat bench check package test-packages format clean distclean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -44,6 +45,9 @@ test: unit
 test-apache: build
 	scripts/test-apache
 
+test-compat: build
+	scripts/test-compat
+
 bench: build
 	scripts/bench
 
@@ -63,8 +67,10 @@ format:
 clean:
 	rm -rf build build-check
 
-# Also stops every local stack and deletes .run (databases included).
+# Also stops every local stack and deletes .run (databases and release trees included).
 distclean: clean
 	for p in dev test bench; do scripts/stack --profile $$p down --purge; done
 	scripts/test-apache --stop
+	scripts/test-compat --down
 	rm -rf .run
+	git worktree prune 2>/dev/null || true

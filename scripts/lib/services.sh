@@ -380,6 +380,30 @@ supervisor_start() {
   done
 }
 
+# supervisor_roll NAME: restart the function's processes one at a time, each
+# RUNNING again (startsecs) before the next is stopped. The group's listening
+# socket belongs to supervisord and stays open while another process of the
+# group holds it, so the others keep accepting meanwhile; the stopped one
+# finishes its request in flight on SIGTERM (common/adapters/src/serve.cpp). A group
+# of one process has nobody to hold the socket: supervisord closes it between
+# stop and start, and nginx answers 502 for that moment.
+supervisor_roll() {
+  local name=$1 procs=() p state n=0
+  supervisor_pid >/dev/null || die "supervisord is not running (scripts/stack --profile $CINEMA_PROFILE up)"
+  mapfile -t procs < <(supctl status "$name:*" 2>/dev/null | awk -v g="$name:" 'index($1, g) == 1 {print $1}')
+  ((${#procs[@]})) || die "supervisord runs no process of '$name'"
+  ((${#procs[@]} > 1)) ||
+    warn "$name runs one process: requests reaching it while it restarts get 502 (infra/functions.conf: give it 2)"
+  for p in "${procs[@]}"; do
+    supctl restart "$p" >/dev/null 2>&1 || true
+    state=$(supctl status "$p" 2>/dev/null | awk '{print $2}' || true)
+    [[ $state == RUNNING ]] ||
+      die "$p is ${state:-unknown} after its restart (see $LOG_DIR/$name.log); $n of ${#procs[@]} restarted"
+    n=$((n + 1))
+    log "roll: $p restarted ($(supctl status "$p" 2>/dev/null | awk '{print $3, $4}' | tr -d ,)), $n of ${#procs[@]}"
+  done
+}
+
 supervisor_stop() {
   local pid
   pid=$(supervisor_pid) || return 0
@@ -479,6 +503,52 @@ nginx_start() {
   until nginx_pid >/dev/null && tcp_open "$CINEMA_HTTP_PORT"; do
     ((SECONDS < deadline)) || { show_log_tail "$LOG_DIR/nginx-error.log"; die "nginx did not come up"; }
     sleep 0.1
+  done
+}
+
+# nginx_refresh_routes: render the routes again and reload nginx (gracefully)
+# only when they changed, e.g. after a function with new routes was deployed.
+nginx_refresh_routes() {
+  local new=$NGX_DIR/routes.conf.new
+  nginx_pid >/dev/null || die "nginx is not running (scripts/stack --profile $CINEMA_PROFILE up)"
+  "$CINEMA_REPO/scripts/routes" nginx --profile "$CINEMA_PROFILE" --routes-dir "$CINEMA_ROUTES_DIR" \
+    --functions "$FUNCTIONS_CONF" >"$new" 2>/dev/null || { rm -f "$new"; die "scripts/routes nginx failed"; }
+  if cmp -s "$new" "$NGX_DIR/routes.conf"; then
+    rm -f "$new"
+    log "nginx: routes unchanged"
+    return 0
+  fi
+  rm -f "$new"
+  log "nginx: routes changed; rendering and reloading"
+  local master workers
+  master=$(nginx_pid)
+  workers=$(nginx_workers "$master")
+  nginx_start
+  # A reload returns at once; the old workers accept new requests (with the
+  # old routes) until the master has started new ones and told the old to
+  # shut down, which closes their listening sockets.
+  local deadline=$((SECONDS + 10))
+  until nginx_workers_retired "$workers"; do
+    ((SECONDS < deadline)) || die "nginx kept its old workers after the reload (see $LOG_DIR/nginx-error.log)"
+    sleep 0.05
+  done
+}
+
+# nginx_workers MASTER: its worker processes' pids.
+nginx_workers() {
+  local pid
+  for pid in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+    [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == *"worker process"* ]] && echo "$pid"
+  done
+  return 0
+}
+
+# nginx_workers_retired PIDS: each has exited or is shutting down.
+nginx_workers_retired() {
+  local pid title
+  for pid in $1; do
+    title=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+    [[ -z $title || $title == *"shutting down"* ]] || return 1
   done
 }
 
