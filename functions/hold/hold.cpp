@@ -17,7 +17,7 @@
 namespace cinema::hold {
 namespace {
 
-constexpr int kMaxSeats = 10;  // also the procedure's p_seat1..p_seat10
+constexpr int kMaxSeats = 10;  // seats one hold may take
 constexpr int kBestAvailableAttempts = 4;
 // Best available chooses among this many of the best blocks at random, so a
 // rush of customers spreads over them instead of racing for one.
@@ -92,7 +92,7 @@ StatusOr<Attempt> try_place(Context& ctx, const AuthUser& user, int64_t show_id,
                             std::vector<int64_t> ids) {
   Attempt a;
   std::sort(ids.begin(), ids.end());  // the procedure reports the seats in this order
-  // The whole hold is one round trip (place_hold_v2, migrations/0008): the
+  // The whole hold is one round trip (place_hold_v3, migrations/0009): the
   // procedure's own transaction holds the cap check, the replacement of a
   // previous hold, the conditional UPDATE and the outbox events (which are
   // also the hold's audit record).
@@ -107,15 +107,7 @@ StatusOr<Attempt> try_place(Context& ctx, const AuthUser& user, int64_t show_id,
                                      released.event_id,
                                      ctx.request_id,
                                      int64_t{ctx.config().max_held_seats}};
-  for (size_t i = 0; i < static_cast<size_t>(kMaxSeats); ++i) {
-    if (i < ids.size()) {
-      params.emplace_back(ids[i]);
-    } else {
-      params.emplace_back(nullptr);
-    }
-  }
-  static const std::string kCall =
-      "CALL place_hold_v2(" + placeholders(9 + static_cast<size_t>(kMaxSeats)) + ")";
+  static const std::string kCall = "CALL place_hold_v3(" + placeholders(9) + ")";
   auto row = ctx.db().self_committing([&](Session& s) { return s.call_list(kCall, params); });
   std::string outcome = row["outcome"].value_or("");
   if (outcome == "NOT_FOUND") {

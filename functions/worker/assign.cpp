@@ -105,7 +105,7 @@ Step offer_to(Session& s, Context& ctx, const ShowToAssign& show, const WaitingE
       "show_seats WHERE hold_id = ?) WHERE id = ?",
       hid, hid);
   s.exec("UPDATE waitlist_entries SET status = 'OFFERED', hold_id = ? WHERE id = ?", hid, e.id);
-  // seat.held has the fields place_hold_v2 gives it (migration 0008; the
+  // seat.held has the fields place_hold_v3 gives it (migration 0009; the
   // test WorkerOfferMode.* compares the two).
   Rows until =
       s.query("SELECT DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ') FROM holds WHERE id = ?", hid);

@@ -1,4 +1,4 @@
-// place_hold_v2 (migrations/0008) called directly, one test per outcome: the
+// place_hold_v3 (migrations/0009) called directly, one test per outcome: the
 // hold function maps these outcomes to HTTP, so each must be what it says.
 #include <gtest/gtest.h>
 
@@ -16,23 +16,14 @@ namespace {
 
 using Row = std::map<std::string, std::optional<std::string>>;
 
-constexpr int kMaxSeats = 10;  // the procedure's p_seat1..p_seat10
-
 Row place(int64_t show_id, int64_t user_id, std::vector<int64_t> seats, int64_t max_held = 20) {
   std::sort(seats.begin(), seats.end());
   std::vector<cinema::Session::Param> params{
       show_id,      user_id,           std::string("CUSTOMER"), ids_json(seats),
       int64_t{600}, cinema::uuid_v4(), cinema::uuid_v4(),       std::string("it-procedure"),
       max_held};
-  for (int i = 0; i < kMaxSeats; ++i) {
-    if (i < static_cast<int>(seats.size())) {
-      params.emplace_back(seats[static_cast<size_t>(i)]);
-    } else {
-      params.emplace_back(nullptr);
-    }
-  }
   return stack_db().self_committing([&](cinema::Session& s) {
-    return s.call_list("CALL place_hold_v2(" + cinema::placeholders(params.size()) + ")", params);
+    return s.call_list("CALL place_hold_v3(" + cinema::placeholders(params.size()) + ")", params);
   });
 }
 

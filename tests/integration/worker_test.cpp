@@ -559,7 +559,7 @@ TEST(WorkerOfferMode, OffersCanBeClaimedOrPassOn) {
   EXPECT_EQ(seat_map(v.show_id).status_of(seat), "RESERVED");
 
   // The offer's seat.held has exactly the fields of a customer's hold's
-  // (built by place_hold_v2 in SQL and by the worker in C++).
+  // (built by place_hold_v3 in SQL and by the worker in C++).
   Actor other = new_customer("offer-compare");
   Venue w = make_venue(1, 1);
   HttpResponse h = hold_seats(other, w.show_id, {hall_seat_ids(w.hall_id)[0]});
