@@ -89,6 +89,9 @@ std::string unique_token(const std::string& prefix = "t");
 
 // ---------------------------------------------------------------- catalogue (owner API)
 
+// An id that no cinema, hall, seat, show, hold or reservation has.
+constexpr int64_t kMissingId = 900000000001;
+
 // POST /v1/cinemas; returns the id.
 int64_t create_cinema(const Actor& owner, const std::string& name = "",
                       const std::string& city = "Testville");
