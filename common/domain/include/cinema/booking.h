@@ -45,6 +45,9 @@ std::string id_array(const std::vector<int64_t>& ids);
 // {id, show_id, user_id, status, source, seat_ids, seats:[{seat_id,row,number,price_cents}],
 //  total_cents, currency, created_at, cancelled_at}; nullopt if missing.
 std::optional<std::string> reservation_json(Session& s, int64_t reservation_id);
+// The same for many reservations in two queries, in the order of `ids`
+// (missing ones left out).
+std::vector<std::string> reservations_json(Session& s, const std::vector<int64_t>& ids);
 
 struct CancelResult {
   std::string body;  // the reservation after cancelling
