@@ -184,5 +184,35 @@ TEST(PaidWaitlist, AShowInOfferModeOffersEvenWithAToken) {
   EXPECT_EQ(json_string(back, "waitlist_mode"), "RESERVE") << back.describe();
 }
 
+// A run that dies between holding an entry's seats and charging it leaves an
+// offer whose entry still has its token: the next run charges and books it,
+// once (the hold keys the payment).
+TEST(PaidWaitlist, AChargeADeadRunLeftIsFinishedByTheNextRun) {
+  SoldOut s = sold_out();
+  Actor w = new_customer("pwl-resume");
+  ASSERT_EQ(join(w, s.v.show_id, 1, "tok_pwl_ok").status, 201);
+  free_the_seat(s);
+  // The state such a run leaves: the seats held for the entry, not charged.
+  ASSERT_EQ(run_worker("--once", "CINEMA_WAITLIST_MODE=offer"), 0);
+  Entry held = entry_of(w, s.v.show_id);
+  ASSERT_EQ(held.status, "OFFERED");
+  ASSERT_EQ(sql_exec("UPDATE waitlist_entries SET payment_token = 'tok_pwl_ok' WHERE hold_id = ?",
+                     held.hold_id),
+            1);
+
+  ASSERT_EQ(run_worker(), 0);
+  Entry e = entry_of(w, s.v.show_id);
+  ASSERT_EQ(e.status, "ASSIGNED");
+  EXPECT_EQ(sql_int("SELECT hold_id FROM reservations WHERE id = ?", e.reservation_id),
+            held.hold_id);
+  ASSERT_EQ(run_worker(), 0);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM payments WHERE hold_id = ? AND status = 'CAPTURED' AND "
+                    "reservation_id = ?",
+                    held.hold_id, e.reservation_id),
+            1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM payments WHERE user_id = ?", w.id()), 1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM reservations WHERE user_id = ?", w.id()), 1);
+}
+
 }  // namespace
 }  // namespace itest
