@@ -106,18 +106,25 @@ Problem cancelled_ticket() {
 // The check-in's answer, with its ticket.checked_in event (the audit record).
 StatusOr<std::string> check_in(Session& s, Context& ctx, const AuthUser& user, const TicketRef& t) {
   Rows r = s.query(
-      "SELECT r.user_id, r.status, rs.active, se.row_label, se.number, sh.title, sh.starts_at, "
-      "c.owner_id FROM reservation_seats rs JOIN reservations r ON r.id = rs.reservation_id "
+      "SELECT r.user_id, se.row_label, se.number, sh.title, sh.starts_at, c.owner_id "
+      "FROM reservation_seats rs JOIN reservations r ON r.id = rs.reservation_id "
       "JOIN seats se ON se.id = rs.seat_id JOIN shows sh ON sh.id = rs.show_id "
       "JOIN halls h ON h.id = sh.hall_id JOIN cinemas c ON c.id = h.cinema_id "
-      "WHERE rs.ticket_id = ? AND rs.reservation_id = ? AND rs.show_id = ? AND rs.seat_id = ? "
-      "LOCK IN SHARE MODE",
+      "WHERE rs.ticket_id = ? AND rs.reservation_id = ? AND rs.show_id = ? AND rs.seat_id = ?",
       t.ticket_id, t.reservation_id, t.show_id, t.seat_id);
   // Another owner's ticket is as unknown as a missing one.
   if (!r->next() || !may_check_in(user, r->getInt64("owner_id"))) {
     return not_found("No such ticket");
   }
-  if (get_string(*r, "status") == "CANCELLED" || r->isNull("active")) return cancelled_ticket();
+  // A cancellation locks its reservation first (cinema/booking.h): with the
+  // reservation locked, one in flight has finished, or waits for this check-in.
+  Rows state =
+      s.query("SELECT status FROM reservations WHERE id = ? LOCK IN SHARE MODE", t.reservation_id);
+  Rows seat = s.query("SELECT active FROM reservation_seats WHERE ticket_id = ?", t.ticket_id);
+  if (!state->next() || !seat->next() || get_string(*state, "status") == "CANCELLED" ||
+      seat->isNull("active")) {
+    return cancelled_ticket();
+  }
   // The primary key lets one scan in; a concurrent one waits for it, then
   // inserts nothing and reads when the first happened.
   int64_t inserted = s.exec(
