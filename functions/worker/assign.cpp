@@ -228,12 +228,13 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
       return rs->next();
     });
   };
-  // Nothing to do, nothing to remember: a redelivery of this event would just
-  // read again (and a commit per freed seat is what an on-sale rush cannot pay).
   int64_t served = 0;
   std::string marker = event_id;
-  // A declined charge frees its seats for the entries after it: plan again
-  // until a pass declines nothing. Each decline ends an entry, so this ends.
+  // Nobody waiting: nothing to do, nothing to remember (a redelivery of this
+  // event would just read again, and a commit per freed seat is what an
+  // on-sale rush cannot pay). A declined charge frees its seats for the
+  // entries after it: plan again until a pass declines nothing. Every pass
+  // with a charge takes its entries off the queue, so this ends.
   while (anyone_waiting()) {
     std::vector<PendingCharge> charges;
     served += assign_pass(ctx, show_id, marker, charges);
