@@ -32,6 +32,7 @@ struct Show {
   std::string currency;
   std::string status;
   int64_t seat_count = 0;
+  std::string waitlist_mode;
 };
 
 // A locking read, like every read that decides something (cinema/ownership.h).
@@ -40,7 +41,7 @@ std::optional<Show> load_show(Session& s, int64_t id) {
       "SELECT sh.id, sh.hall_id, h.cinema_id, sh.title, TIMESTAMPDIFF(SECOND, '1970-01-01', "
       "sh.starts_at) AS starts, "
       "TIMESTAMPDIFF(SECOND, '1970-01-01', sh.ends_at) AS ends, sh.base_price_cents, sh.currency, "
-      "sh.status "
+      "sh.status, sh.waitlist_mode "
       "FROM shows sh JOIN halls h ON h.id = sh.hall_id WHERE sh.id = ? LOCK IN SHARE MODE",
       id);
   if (!rs->next()) return std::nullopt;
@@ -53,7 +54,8 @@ std::optional<Show> load_show(Session& s, int64_t id) {
           rs->getInt64("base_price_cents"),
           get_string(*rs, "currency"),
           get_string(*rs, "status"),
-          0};
+          0,
+          get_string(*rs, "waitlist_mode")};
   // show_seats are written only together with their show, so a plain read is
   // exact here, and it takes no locks that would stall holds.
   Rows count = s.query("SELECT COUNT(*) AS n FROM show_seats WHERE show_id = ?", id);
@@ -74,6 +76,7 @@ std::string to_json(const Show& sh) {
       .field("currency", sh.currency)
       .field("status", sh.status)
       .field("seat_count", sh.seat_count)
+      .field("waitlist_mode", sh.waitlist_mode)
       .end_object();
   return w.str();
 }
@@ -154,6 +157,9 @@ Response create(const Request& req, Context& ctx) {
             *f.hall_id, *f.title, sql_datetime(*f.starts_at), sql_datetime(*f.ends_at),
             *f.base_price_cents, *f.currency);
         int64_t id = s.last_insert_id();
+        if (f.waitlist_mode) {
+          s.exec("UPDATE shows SET waitlist_mode = ? WHERE id = ?", *f.waitlist_mode, id);
+        }
         s.exec(std::string(
                    "INSERT INTO show_seats (show_id, seat_id, price_cents) SELECT ?, se.id, ") +
                    kPriceExpr + " FROM seats se WHERE se.hall_id = ? AND se.active = 1",
@@ -201,6 +207,9 @@ Response update(const Request& req, Context& ctx) {
             "base_price_cents = ?, currency = ?, seat_version = seat_version + ? WHERE id = ?",
             next.title, sql_datetime(next.starts_at), sql_datetime(next.ends_at),
             next.base_price_cents, next.currency, repriced ? 1 : 0, id);
+        if (f.waitlist_mode) {
+          s.exec("UPDATE shows SET waitlist_mode = ? WHERE id = ?", *f.waitlist_mode, id);
+        }
         if (repriced) {
           // Prices follow the seats' current types (a type change made after the
           // show was created is picked up here).

@@ -36,11 +36,11 @@ bool is_allowed_currency(std::string_view code) {
 
 StatusOr<ShowFields> read_show_fields(const Request& req, Mode mode) {
   // A show cannot move to another hall: hall_id is accepted on create only.
-  auto body =
-      mode == Mode::kCreate
-          ? read_json(req,
-                      {"hall_id", "title", "starts_at", "ends_at", "base_price_cents", "currency"})
-          : read_json(req, {"title", "starts_at", "ends_at", "base_price_cents", "currency"});
+  auto body = mode == Mode::kCreate
+                  ? read_json(req, {"hall_id", "title", "starts_at", "ends_at", "base_price_cents",
+                                    "currency", "waitlist_mode"})
+                  : read_json(req, {"title", "starts_at", "ends_at", "base_price_cents", "currency",
+                                    "waitlist_mode"});
   CINEMA_RETURN_IF_ERROR(body);
   const auto& root = body->root();
   if (mode == Mode::kPatch && root.MemberCount() == 0) {
@@ -72,6 +72,10 @@ StatusOr<ShowFields> read_show_fields(const Request& req, Mode mode) {
     body->add_error("currency",
                     "must be one of EUR USD GBP CHF PLN CZK SEK NOK DKK HUF RON BGN JPY CAD AUD "
                     "NZD");
+  }
+  f.waitlist_mode = body->string("waitlist_mode", false, 1, 10);
+  if (f.waitlist_mode && *f.waitlist_mode != "RESERVE" && *f.waitlist_mode != "OFFER") {
+    body->add_error("waitlist_mode", "must be RESERVE or OFFER");
   }
   if (f.starts_at && f.ends_at) {
     if (auto st = check_window(*f.starts_at, *f.ends_at, INT64_MIN); !st.ok()) {

@@ -24,6 +24,7 @@ struct ShowFields {
   std::optional<int64_t> ends_at;
   std::optional<int64_t> base_price_cents;
   std::optional<std::string> currency;
+  std::optional<std::string> waitlist_mode;  // RESERVE | OFFER
 };
 
 // ISO 4217 codes we sell in.

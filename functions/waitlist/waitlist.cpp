@@ -12,7 +12,7 @@ namespace {
 
 constexpr const char* kEntrySelect =
     "SELECT e.id, e.show_id, e.seats_wanted, e.together, e.status, e.reservation_id, e.hold_id, "
-    "e.created_at, sh.title, sh.starts_at, "
+    "e.created_at, e.payment_token IS NOT NULL AS has_token, sh.title, sh.starts_at, "
     "IF(e.status = 'WAITING', (SELECT COUNT(*) FROM waitlist_entries w WHERE w.show_id = "
     "e.show_id AND w.status = 'WAITING' AND w.id <= e.id), NULL) AS position "
     "FROM waitlist_entries e JOIN shows sh ON sh.id = e.show_id ";
@@ -28,6 +28,8 @@ void entry_fields(JsonWriter& w, sql::ResultSet& rs) {
       .field("position", opt_int64(rs, "position"))
       .field("reservation_id", opt_int64(rs, "reservation_id"))
       .field("hold_id", opt_int64(rs, "hold_id"))
+      // The token itself is never returned.
+      .field("has_payment_token", rs.getInt("has_token") == 1)
       .field("joined_at", sql_time_to_rfc3339(get_string(rs, "created_at")));
 }
 
@@ -52,10 +54,12 @@ Response join(const Request& req, Context& ctx) {
   CINEMA_ASSIGN_OR_RETURN(const Caller c, caller_on(req, ctx, {"CUSTOMER"}));
   const int64_t show_id = c.id;
   const AuthUser& user = c.user;
-  auto body = read_json(req, {"seats", "together"});
+  auto body = read_json(req, {"seats", "together", "payment_token"});
   CINEMA_RETURN_IF_ERROR(body);
   auto seats = body->integer("seats", true, 1, 10);
   bool together = body->boolean("together", false).value_or(true);
+  // Opaque to us (the provider's); charged when seats are assigned in reserve mode.
+  auto token = read_text(*body, "payment_token", false, 1, 200);
   CINEMA_RETURN_IF_ERROR(body->finish());
   CINEMA_RETURN_IF_ERROR(check_waitlist_rate(ctx, user.id));
   const int64_t cap = ctx.config().max_waitlist_entries;
@@ -84,9 +88,9 @@ Response join(const Request& req, Context& ctx) {
         return p;
       }
       s.exec(
-          "INSERT INTO waitlist_entries (show_id, user_id, seats_wanted, together) "
-          "VALUES (?, ?, ?, ?)",
-          show_id, user.id, *seats, together);
+          "INSERT INTO waitlist_entries (show_id, user_id, seats_wanted, together, "
+          "payment_token) VALUES (?, ?, ?, ?, ?)",
+          show_id, user.id, *seats, together, token);
       int64_t id = s.last_insert_id();
       Rows rs = s.query(std::string(kEntrySelect) + "WHERE e.id = ?", id);
       rs->next();
@@ -116,7 +120,8 @@ Response leave(const Request& req, Context& ctx) {
         show_id, user.id);
     if (!rs->next()) return not_found("You are not waiting for this show");
     int64_t id = rs->getInt64("id");
-    s.exec("UPDATE waitlist_entries SET status = 'CANCELLED' WHERE id = ?", id);
+    s.exec("UPDATE waitlist_entries SET status = 'CANCELLED', payment_token = NULL WHERE id = ?",
+           id);
     write_audit(
         s, ctx,
         {user.id, user.role, "waitlist.leave", "waitlist_entry", id, std::nullopt, std::nullopt});

@@ -17,8 +17,10 @@ TEST(Waitlist, ValidatesBeforeTheDatabase) {
   testing::fake_accounts(ctx).accounts[9] = AccountState{"CUSTOMER", false};
   r.headers["authorization"] =
       "Bearer " + sign_access_token(ctx.config().jwt, 9, "CUSTOMER", ctx.clock().now_s());
-  for (const char* body : {R"({})", R"({"seats":0})", R"({"seats":11})",
-                           R"({"seats":2,"together":1})", R"({"seats":2,"status":"ASSIGNED"})"}) {
+  for (const char* body :
+       {R"({})", R"({"seats":0})", R"({"seats":11})", R"({"seats":2,"together":1})",
+        R"({"seats":2,"status":"ASSIGNED"})", R"({"seats":1,"payment_token":""})",
+        R"({"seats":1,"payment_token":7})", R"({"seats":1,"payment_token":"tok\u0001"})"}) {
     r.body = body;
     EXPECT_EQ(router().dispatch(r, ctx).status, 400) << body;
   }

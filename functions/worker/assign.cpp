@@ -1,6 +1,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <map>
 
 #include "cinema/booking.h"
 #include "cinema/json.h"
@@ -12,33 +13,21 @@
 namespace cinema::worker {
 namespace {
 
-// Moves `ids` from free to the given state in one conditional UPDATE; false
-// (after undoing any partial change) when a seat was taken meanwhile.
-bool take_seats(Session& s, int64_t show_id, const std::vector<int64_t>& ids, bool reserve,
-                int64_t owner_id) {
-  std::vector<Session::Param> params{owner_id};
-  if (!reserve) params.emplace_back(owner_id);
-  params.emplace_back(show_id);
+// Holds `ids` for `hold_id` in one conditional UPDATE; false (after undoing
+// any partial change) when a seat was taken meanwhile.
+bool take_seats(Session& s, int64_t show_id, const std::vector<int64_t>& ids, int64_t hold_id) {
+  std::vector<Session::Param> params{hold_id, hold_id, show_id};
   params.insert(params.end(), ids.begin(), ids.end());
-  std::string set =
-      reserve ? "status = 'RESERVED', reservation_id = ?, hold_id = NULL, held_until = NULL"
-              : "status = 'HELD', hold_id = ?, reservation_id = NULL, held_until = "
-                "(SELECT expires_at FROM holds WHERE id = ?)";
-  int64_t changed =
-      s.exec_list("UPDATE show_seats SET " + set + " WHERE show_id = ? AND seat_id IN (" +
-                      placeholders(ids.size()) +
-                      ") AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)))",
-                  params);
+  int64_t changed = s.exec_list(
+      "UPDATE show_seats SET status = 'HELD', hold_id = ?, reservation_id = NULL, held_until = "
+      "(SELECT expires_at FROM holds WHERE id = ?) WHERE show_id = ? AND seat_id IN (" +
+          placeholders(ids.size()) +
+          ") AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)))",
+      params);
   if (changed == static_cast<int64_t>(ids.size())) return true;
-  if (reserve) {
-    s.exec("UPDATE show_seats SET status = 'FREE', reservation_id = NULL WHERE reservation_id = ?",
-           owner_id);
-  } else {
-    s.exec(
-        "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
-        "WHERE hold_id = ?",
-        owner_id);
-  }
+  s.exec(
+      "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL WHERE hold_id = ?",
+      hold_id);
   return false;
 }
 
@@ -51,76 +40,86 @@ enum class Step { kDone, kSkipped, kLostRace };
 struct ShowToAssign {
   int64_t id = 0;
   std::string currency;
+  bool reserves = true;  // shows.waitlist_mode = 'RESERVE'
 };
 
-// Reserve mode: the entry gets a CONFIRMED reservation of `ids`.
-Step reserve_for(Session& s, Context& ctx, const ShowToAssign& show, const WaitingEntry& e,
-                 const std::vector<int64_t>& ids, std::vector<OutboxEvent>& events) {
-  s.exec(
-      "INSERT INTO reservations (show_id, user_id, total_cents, currency, source) "
-      "VALUES (?, ?, 0, ?, 'WAITLIST')",
-      show.id, e.user_id, show.currency);
-  int64_t rid = s.last_insert_id();
-  if (!take_seats(s, show.id, ids, true, rid)) {
-    s.exec("DELETE FROM reservations WHERE id = ?", rid);
-    return Step::kLostRace;
-  }
-  s.exec(
-      "INSERT INTO reservation_seats (reservation_id, show_id, seat_id, price_cents, active) "
-      "SELECT ?, show_id, seat_id, price_cents, 1 FROM show_seats WHERE reservation_id = ?",
-      rid, rid);
-  s.exec(
-      "UPDATE reservations SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
-      "reservation_seats WHERE reservation_id = ?) WHERE id = ?",
-      rid, rid);
-  s.exec("UPDATE waitlist_entries SET status = 'ASSIGNED', reservation_id = ? WHERE id = ?", rid,
-         e.id);
-  std::string reservation = *reservation_json(s, rid);
-  events.push_back(write_event(s, ctx, "booking.confirmed", "reservation", rid, reservation));
-  JsonWriter d;
-  d.begin_object().field("entry_id", e.id).field("show_id", show.id).field("user_id", e.user_id);
-  d.field("reservation_id", rid).key("seat_ids").raw(id_array(ids)).end_object();
-  events.push_back(write_event(s, ctx, "waitlist.assigned", "waitlist_entry", e.id, d.str()));
-  return Step::kDone;
-}
+struct PlacedHold {
+  int64_t id = 0;
+  int64_t total_cents = 0;
+  std::string expires_at;  // RFC 3339
+};
 
-// Offer mode: the entry gets a hold of `ids` for the offer's lifetime, to
-// confirm like any hold.
-Step offer_to(Session& s, Context& ctx, const ShowToAssign& show, const WaitingEntry& e,
-              const std::vector<int64_t>& ids, std::vector<OutboxEvent>& events) {
+// The entry gets a hold of `ids` (source WAITLIST_OFFER) until the claim
+// window ends, and becomes OFFERED; its seat.held has the fields
+// place_hold_v3 gives it (migration 0009; the test WorkerOfferMode.* compares
+// the two). nullopt when the step did not happen.
+std::optional<PlacedHold> hold_for(Session& s, Context& ctx, const ShowToAssign& show,
+                                   const WaitingEntry& e, const std::vector<int64_t>& ids,
+                                   std::vector<OutboxEvent>& events, Step& step) {
   Rows busy = s.query("SELECT 1 FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE'",
                       show.id, e.user_id);
-  if (busy->next()) return Step::kSkipped;  // the user is holding seats right now; next run
+  if (busy->next()) {
+    step = Step::kSkipped;  // the user is holding seats right now; next run
+    return std::nullopt;
+  }
   s.exec(
       "INSERT INTO holds (show_id, user_id, status, source, expires_at, currency) "
       "VALUES (?, ?, 'ACTIVE', 'WAITLIST_OFFER', NOW(3) + INTERVAL ? SECOND, ?)",
       show.id, e.user_id, ctx.config().offer_ttl_s, show.currency);
   int64_t hid = s.last_insert_id();
-  if (!take_seats(s, show.id, ids, false, hid)) {
+  if (!take_seats(s, show.id, ids, hid)) {
     s.exec("DELETE FROM holds WHERE id = ?", hid);
-    return Step::kLostRace;
+    step = Step::kLostRace;
+    return std::nullopt;
   }
   s.exec(
       "UPDATE holds SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
       "show_seats WHERE hold_id = ?) WHERE id = ?",
       hid, hid);
   s.exec("UPDATE waitlist_entries SET status = 'OFFERED', hold_id = ? WHERE id = ?", hid, e.id);
-  // seat.held has the fields place_hold_v3 gives it (migration 0009; the
-  // test WorkerOfferMode.* compares the two).
-  Rows until =
-      s.query("SELECT DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ') FROM holds WHERE id = ?", hid);
-  until->next();
-  const std::string expires_at = until->getString(1);
+  Rows h = s.query(
+      "SELECT total_cents, DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ') AS until FROM holds "
+      "WHERE id = ?",
+      hid);
+  h->next();
+  PlacedHold placed{hid, h->getInt64("total_cents"), get_string(*h, "until")};
   JsonWriter held;
   held.begin_object().field("show_id", show.id).field("hold_id", hid);
   held.field("user_id", e.user_id).key("seat_ids").raw(id_array(ids));
-  held.field("expires_at", expires_at).end_object();
+  held.field("expires_at", placed.expires_at).end_object();
   events.push_back(write_event(s, ctx, "seat.held", "show", show.id, held.str()));
+  step = Step::kDone;
+  return placed;
+}
+
+// Offer: the hold is the entry's to confirm within the claim window.
+Step offer_to(Session& s, Context& ctx, const ShowToAssign& show, const WaitingEntry& e,
+              const std::vector<int64_t>& ids, std::vector<OutboxEvent>& events) {
+  Step step = Step::kDone;
+  auto placed = hold_for(s, ctx, show, e, ids, events, step);
+  if (!placed) return step;
+  // A token is only for reserve mode; an offer is claimed and paid by confirm.
+  s.exec("UPDATE waitlist_entries SET payment_token = NULL WHERE id = ?", e.id);
   JsonWriter d;
   d.begin_object().field("entry_id", e.id).field("show_id", show.id).field("user_id", e.user_id);
-  d.field("hold_id", hid).key("seat_ids").raw(id_array(ids));
-  d.field("expires_at", expires_at).end_object();
+  d.field("hold_id", placed->id).key("seat_ids").raw(id_array(ids));
+  d.field("expires_at", placed->expires_at).end_object();
   events.push_back(write_event(s, ctx, "waitlist.offered", "waitlist_entry", e.id, d.str()));
+  return Step::kDone;
+}
+
+// Reserve with a token: the seats are held for the entry (as an offer, so a
+// worker that dies before the charge leaves an offer the customer can still
+// claim, and finish_waitlist_charges completes it), and charged after the
+// commit (charge_waitlist_entry).
+Step hold_to_charge(Session& s, Context& ctx, const ShowToAssign& show, const WaitingEntry& e,
+                    const std::string& token, const std::vector<int64_t>& ids,
+                    std::vector<OutboxEvent>& events, std::vector<PendingCharge>& charges) {
+  Step step = Step::kDone;
+  auto placed = hold_for(s, ctx, show, e, ids, events, step);
+  if (!placed) return step;
+  charges.push_back(
+      {e.id, e.user_id, show.id, placed->id, placed->total_cents, show.currency, token});
   return Step::kDone;
 }
 
@@ -129,7 +128,8 @@ Step offer_to(Session& s, Context& ctx, const ShowToAssign& show, const WaitingE
 // started show's waiting entries expire.
 std::optional<ShowToAssign> lock_show(Session& s, int64_t show_id) {
   Rows show = s.query(
-      "SELECT status, starts_at <= NOW() AS started, currency FROM shows WHERE id = ? FOR UPDATE",
+      "SELECT status, starts_at <= NOW() AS started, currency, waitlist_mode FROM shows "
+      "WHERE id = ? FOR UPDATE",
       show_id);
   if (!show->next()) return std::nullopt;
   if (get_string(*show, "status") != "SCHEDULED" || show->getInt("started") == 1) {
@@ -138,40 +138,39 @@ std::optional<ShowToAssign> lock_show(Session& s, int64_t show_id) {
         show_id);
     return std::nullopt;
   }
-  return ShowToAssign{show_id, get_string(*show, "currency")};
+  return ShowToAssign{show_id, get_string(*show, "currency"),
+                      get_string(*show, "waitlist_mode") != "OFFER"};
 }
 
-std::vector<WaitingEntry> waiting_entries(Session& s, int64_t show_id) {
-  Rows rs = s.query(
-      "SELECT id, user_id, seats_wanted, together FROM waitlist_entries WHERE show_id = ? "
-      "AND status = 'WAITING' ORDER BY id FOR UPDATE",
-      show_id);
+struct Waiting {
   std::vector<WaitingEntry> entries;
+  std::map<int64_t, std::string> tokens;  // by entry id; only entries that gave one
+};
+
+Waiting waiting_entries(Session& s, int64_t show_id) {
+  Rows rs = s.query(
+      "SELECT id, user_id, seats_wanted, together, payment_token FROM waitlist_entries "
+      "WHERE show_id = ? AND status = 'WAITING' ORDER BY id FOR UPDATE",
+      show_id);
+  Waiting w;
   while (rs->next()) {
-    entries.push_back({rs->getInt64("id"), rs->getInt64("user_id"), rs->getInt("seats_wanted"),
-                       rs->getInt("together") == 1});
+    int64_t id = rs->getInt64("id");
+    w.entries.push_back(
+        {id, rs->getInt64("user_id"), rs->getInt("seats_wanted"), rs->getInt("together") == 1});
+    if (auto token = opt_string(*rs, "payment_token")) w.tokens[id] = *token;
   }
-  return entries;
+  return w;
 }
 
-}  // namespace
-
-int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) {
-  const bool reserve = ctx.config().waitlist_mode == "reserve";
-  // Most freed seats have nobody waiting for them (an on-sale rush releases
-  // thousands): answer that from a plain read, without locking the show row
-  // that every hold's foreign-key check needs.
-  bool anyone_waiting = ctx.db().autocommit([&](Session& s) {
-    Rows rs = s.query(
-        "SELECT 1 FROM waitlist_entries WHERE show_id = ? AND status = 'WAITING' LIMIT 1", show_id);
-    return rs->next();
-  });
-  // Nothing to do, nothing to remember: a redelivery of this event would just
-  // read again (and a commit per freed seat is what an on-sale rush cannot pay).
-  if (!anyone_waiting) return 0;
+// One planning pass in one transaction: offers placed, and holds for the
+// charges that follow it (returned in `charges`). Returns the entries served.
+int64_t assign_pass(Context& ctx, int64_t show_id, const std::string& event_id,
+                    std::vector<PendingCharge>& charges) {
+  const bool deployment_reserves = ctx.config().waitlist_mode == "reserve";
   std::vector<OutboxEvent> events;
-  int64_t assigned = ctx.db().transaction([&](Session& s) -> int64_t {
+  int64_t served = ctx.db().transaction([&](Session& s) -> int64_t {
     events.clear();
+    charges.clear();
     // Consumers are idempotent: the marker commits with the work, or neither.
     if (!event_id.empty() &&
         s.exec("INSERT IGNORE INTO processed_events (consumer, event_id) VALUES ('waitlist', ?)",
@@ -180,7 +179,8 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
     }
     auto show = lock_show(s, show_id);
     if (!show) return 0;
-    std::vector<WaitingEntry> entries = waiting_entries(s, show_id);
+    Waiting waiting = waiting_entries(s, show_id);
+    std::vector<WaitingEntry>& entries = waiting.entries;
     int64_t count = 0;
     // Execute the plan; when a step does not happen (the user is busy, or a
     // seat was taken meanwhile) plan again for the entries after it, from
@@ -192,8 +192,12 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
       size_t next = entries.size();
       for (const Assignment& a : plan) {
         const WaitingEntry& e = entries[a.entry];
-        Step step = reserve ? reserve_for(s, ctx, *show, e, a.seat_ids, events)
-                            : offer_to(s, ctx, *show, e, a.seat_ids, events);
+        auto token = waiting.tokens.find(e.id);
+        bool has_token = token != waiting.tokens.end();
+        Step step =
+            serving_for(show->reserves, deployment_reserves, has_token) == Serving::kCharge
+                ? hold_to_charge(s, ctx, *show, e, token->second, a.seat_ids, events, charges)
+                : offer_to(s, ctx, *show, e, a.seat_ids, events);
         if (step == Step::kDone) {
           ++count;
           continue;
@@ -207,7 +211,39 @@ int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) 
     return count;
   });
   if (!events.empty()) after_seat_change(ctx, show_id, events);
-  return assigned;
+  return served;
+}
+
+}  // namespace
+
+int64_t assign_show(Context& ctx, int64_t show_id, const std::string& event_id) {
+  // Most freed seats have nobody waiting for them (an on-sale rush releases
+  // thousands): answer that from a plain read, without locking the show row
+  // that every hold's foreign-key check needs.
+  auto anyone_waiting = [&] {
+    return ctx.db().autocommit([&](Session& s) {
+      Rows rs =
+          s.query("SELECT 1 FROM waitlist_entries WHERE show_id = ? AND status = 'WAITING' LIMIT 1",
+                  show_id);
+      return rs->next();
+    });
+  };
+  int64_t served = 0;
+  std::string marker = event_id;
+  // Nobody waiting: nothing to do, nothing to remember (a redelivery of this
+  // event would just read again, and a commit per freed seat is what an
+  // on-sale rush cannot pay). A declined charge frees its seats for the
+  // entries after it: plan again until a pass declines nothing. Every pass
+  // with a charge takes its entries off the queue, so this ends.
+  while (anyone_waiting()) {
+    std::vector<PendingCharge> charges;
+    served += assign_pass(ctx, show_id, marker, charges);
+    marker.clear();
+    bool declined = false;
+    for (const PendingCharge& c : charges) declined = charge_waitlist_entry(ctx, c) || declined;
+    if (!declined) break;
+  }
+  return served;
 }
 
 bool handle_waitlist_delivery(Context& ctx, Broker& broker, const Delivery& delivery) {
@@ -242,6 +278,7 @@ int64_t consume_waitlist(Context& ctx, Broker& broker, Deadline deadline) {
 }
 
 int64_t scan_waitlists(Context& ctx, Deadline deadline) {
+  finish_waitlist_charges(ctx, deadline);
   std::vector<int64_t> shows = ctx.db().autocommit([&](Session& s) {
     Rows rs =
         s.query("SELECT DISTINCT show_id FROM waitlist_entries WHERE status = 'WAITING' LIMIT 500");

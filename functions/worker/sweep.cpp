@@ -38,7 +38,8 @@ int64_t sweep_expired_holds(Context& ctx, Deadline deadline) {
           hold_id);
       // An unclaimed waiting-list offer ends with its hold; the seats pass on.
       s.exec(
-          "UPDATE waitlist_entries SET status = 'EXPIRED' WHERE hold_id = ? AND status = 'OFFERED'",
+          "UPDATE waitlist_entries SET status = 'EXPIRED', payment_token = NULL WHERE hold_id = ? "
+          "AND status = 'OFFERED'",
           hold_id);
       if (!ids.empty()) {
         JsonWriter d;

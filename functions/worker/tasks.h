@@ -48,8 +48,30 @@ int64_t drain_queue(Context& ctx, Broker& broker, const char* queue, Deadline de
 bool handle_waitlist_delivery(Context& ctx, Broker& broker, const Delivery& d);
 // Pulls seat.released messages (basic.get) until the queue is empty.
 int64_t consume_waitlist(Context& ctx, Broker& broker, Deadline deadline);
-// Safety net: every show with WAITING entries, whether or not a message came.
+// Safety net: every show with WAITING entries, whether or not a message came
+// (and first finish_waitlist_charges).
 int64_t scan_waitlists(Context& ctx, Deadline deadline);
+
+// A waiting-list entry whose seats are held for it (its hold, an offer until
+// the charge decides) while its payment token is charged.
+struct PendingCharge {
+  int64_t entry_id = 0;
+  int64_t user_id = 0;
+  int64_t show_id = 0;
+  int64_t hold_id = 0;
+  int64_t amount_cents = 0;
+  std::string currency;
+  std::string token;
+};
+// After the hold's commit: authorizes the amount (keyed by the hold, recorded
+// in payments like a confirm's), then in one transaction the hold becomes a
+// reservation (entry ASSIGNED), then captures; or, declined, the entry ends
+// PAYMENT_FAILED and its seats are released (seat.released). Safe to run twice
+// or beside a confirm of the same hold. True when declined.
+bool charge_waitlist_entry(Context& ctx, const PendingCharge& c);
+// Charges a run left between their hold and their outcome (the worker died):
+// finished by charge_waitlist_entry. Returns how many.
+int64_t finish_waitlist_charges(Context& ctx, Deadline deadline);
 
 // One booking.* / waitlist.* message -> a notifications row (idempotent);
 // the same contract as handle_waitlist_delivery.

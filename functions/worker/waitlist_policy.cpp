@@ -22,3 +22,11 @@ std::vector<Assignment> plan_waitlist(const std::vector<WaitingEntry>& entries,
 }
 
 }  // namespace cinema::worker
+
+namespace cinema::worker {
+
+Serving serving_for(bool show_reserves, bool deployment_reserves, bool has_token) {
+  return show_reserves && deployment_reserves && has_token ? Serving::kCharge : Serving::kOffer;
+}
+
+}  // namespace cinema::worker

@@ -29,3 +29,16 @@ std::vector<Assignment> plan_waitlist(const std::vector<WaitingEntry>& entries,
                                       std::vector<SeatCell> cells, const PickRequest& layout);
 
 }  // namespace cinema::worker
+
+namespace cinema::worker {
+
+// How an entry is given the seats planned for it: charged (its payment token
+// pays for a reservation) or offered (the seats held for it for a claim
+// window, to confirm like any hold).
+enum class Serving { kOffer, kCharge };
+// Charged only in reserve mode, which both the show (its owner's choice,
+// shows.waitlist_mode) and the deployment (CINEMA_WAITLIST_MODE) must allow,
+// and only with a token; everything else is an offer.
+Serving serving_for(bool show_reserves, bool deployment_reserves, bool has_token);
+
+}  // namespace cinema::worker

@@ -87,5 +87,13 @@ TEST(WaitlistPolicy, NothingFreeNothingPlanned) {
   EXPECT_TRUE(plan_waitlist({}, hall(2, 2), layout(2, 2)).empty());
 }
 
+TEST(WaitlistPolicy, OnlyATokenInReserveModeIsCharged) {
+  EXPECT_EQ(serving_for(true, true, true), Serving::kCharge);
+  EXPECT_EQ(serving_for(true, true, false), Serving::kOffer) << "no token: an offer";
+  EXPECT_EQ(serving_for(false, true, true), Serving::kOffer) << "the show offers";
+  EXPECT_EQ(serving_for(true, false, true), Serving::kOffer) << "the deployment offers";
+  EXPECT_EQ(serving_for(false, false, false), Serving::kOffer);
+}
+
 }  // namespace
 }  // namespace cinema::worker

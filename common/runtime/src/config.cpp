@@ -83,6 +83,10 @@ Config Config::from_env() {
   c.catalog_cache_ttl_s =
       env_int("CINEMA_CATALOG_CACHE_TTL_SECONDS", c.catalog_cache_ttl_s, 1, 3600);
   c.live_publish_socket = env_string("CINEMA_LIVE_PUBLISH_SOCKET", "");
+  c.ticket_secret = env_string("CINEMA_TICKET_SECRET", "");
+  if (!c.ticket_secret.empty() && c.ticket_secret.size() < 32) {
+    throw std::runtime_error("CINEMA_TICKET_SECRET must have at least 32 characters");
+  }
   c.price_vip_percent = env_int("CINEMA_PRICE_VIP_PERCENT", c.price_vip_percent, 0, 1000);
   c.price_accessible_percent =
       env_int("CINEMA_PRICE_ACCESSIBLE_PERCENT", c.price_accessible_percent, 0, 1000);
@@ -114,6 +118,7 @@ Config Config::for_tests() {
   Config c;
   c.function_name = "test";
   c.jwt.secret = "unit-test-secret-unit-test-secret-0123456789";
+  c.ticket_secret = "unit-test-ticket-secret-unit-test-ticket-0123";
   c.db.port = 1;  // nothing listens: a test that reaches the database fails loudly
   c.redis.port = 1;
   c.amqp.port = 1;

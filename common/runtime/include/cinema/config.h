@@ -78,6 +78,9 @@ struct Config {
   int64_t account_cache_ttl_s = 10;   // current role/disabled, in Redis; 0: no cache
   int64_t catalog_cache_ttl_s = 30;
   std::string live_publish_socket;  // nginx/nchan publisher socket; empty: no live events
+  // HMAC-SHA256 key of ticket codes (functions/tickets), at least 32
+  // characters; empty: tickets answer 503.
+  std::string ticket_secret;
   // Seat price as a percentage of the show's base price, by seat type.
   int64_t price_vip_percent = 150;
   int64_t price_accessible_percent = 100;
