@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cinema/log.h"
+#include "cinema/metrics.h"
 #include "tasks.h"
 
 namespace cinema::worker {
@@ -47,7 +48,13 @@ bool timed(const char* name, const std::function<int64_t()>& task, bool quiet = 
   }
 }
 
+// The time of the worker's latest pass, for /metrics (cinema_worker_last_run_seconds).
+void heartbeat(Context& ctx) {
+  ctx.redis().command({"SET", kWorkerHeartbeatKey, std::to_string(ctx.clock().now_ms())});
+}
+
 void run_tasks(Context& ctx, Deadline deadline) {
+  heartbeat(ctx);
   Broker broker(ctx.config().amqp);
   bool have_broker = broker.connect();
   timed("sweep_holds", [&] { return sweep_expired_holds(ctx, deadline); });
@@ -97,6 +104,7 @@ void run_continuously(Context& ctx, Deadline end) {
       next_relay = now + kReconnect;
     }
     if (now >= next_slow) {
+      heartbeat(ctx);
       timed(
           "sweep_holds", [&] { return sweep_expired_holds(ctx, end); }, true);
       timed(

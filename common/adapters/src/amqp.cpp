@@ -182,4 +182,16 @@ bool BrokerCheck::healthy() {
   return true;
 }
 
+std::optional<int64_t> BrokerCheck::queue_depth(const char* queue) {
+  if (!ensure_connected()) return std::nullopt;
+  // Passive: reports the queue without creating or changing it.
+  amqp_queue_declare_ok_t* ok = amqp_queue_declare(
+      state(conn_), kChannel, amqp_cstring_bytes(queue), 1, 0, 0, 0, amqp_empty_table);
+  if (ok == nullptr || !rpc_ok(state(conn_), "queue.declare passive")) {
+    disconnect();  // a failed passive declare closes the channel
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(ok->message_count);
+}
+
 }  // namespace cinema

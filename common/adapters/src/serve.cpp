@@ -2,6 +2,7 @@
 
 #include <cppconn/exception.h>
 #include <fcgiapp.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "cinema/crypto.h"
 #include "cinema/json.h"
 #include "cinema/log.h"
+#include "cinema/metrics.h"
 
 extern char** environ;
 
@@ -35,6 +37,13 @@ void install_signal_handlers() {
   sa.sa_flags = 0;  // no SA_RESTART: accept() must return so we can exit
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
+  // SIGALRM only wakes an idle accept() (armed around it alone, see serve()),
+  // so counts of the last second reach the metrics without a next request.
+  struct sigaction wake {};
+  wake.sa_handler = [](int) {};
+  sigemptyset(&wake.sa_mask);
+  wake.sa_flags = 0;
+  sigaction(SIGALRM, &wake, nullptr);
 }
 
 std::vector<std::pair<std::string, std::string>> params_of(char** envp) {
@@ -157,11 +166,18 @@ int serve_cgi(const Handler& handler, Context& ctx) {
     size_t got = std::fread(body.data(), 1, body.size(), stdin);
     body.resize(got);
   }
+  const auto started = std::chrono::steady_clock::now();
   Response resp = handle_safely(handler, request_from_cgi(params, std::move(body)), ctx);
   std::string out = serialize_response(resp);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
   ctx.run_after_response();
+  // One request per process: its count goes to Redis at once.
+  RequestMetrics metrics;
+  metrics.observe(
+      resp.status,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  metrics.maybe_flush(ctx.redis(), ctx.config().function_name, ctx.clock().now_ms(), true);
   return 0;
 }
 
@@ -204,12 +220,21 @@ int serve(const Handler& handler) {
   FCGX_Request fcgi;
   FCGX_InitRequest(&fcgi, 0, FCGI_FAIL_ACCEPT_ON_INTR);
   log(LogLevel::kInfo, "started", {{"pid", static_cast<int64_t>(getpid())}});
+  RequestMetrics metrics;
   while (g_stop == 0) {
-    if (FCGX_Accept_r(&fcgi) < 0) {
-      if (g_stop != 0 || errno == EINTR) continue;
+    // Counts not yet in Redis: wake up in a second to add them if idle.
+    if (metrics.pending()) alarm(1);
+    const int accepted = FCGX_Accept_r(&fcgi);
+    alarm(0);
+    if (accepted < 0) {
+      if (g_stop != 0 || errno == EINTR) {
+        metrics.maybe_flush(ctx.redis(), name, ctx.clock().now_ms());
+        continue;
+      }
       log(LogLevel::kError, "accept failed", {{"errno", errno}});
       break;
     }
+    const auto started = std::chrono::steady_clock::now();
     // Params die at the next accept: copy them out now.
     auto params = params_of(fcgi.envp);
     int64_t length = content_length(params);
@@ -236,9 +261,14 @@ int serve(const Handler& handler) {
     // body left unread keeps it, so the peer is not reset mid-response.
     if (drained) FCGX_Detach(&fcgi);
     FCGX_Finish_r(&fcgi);
+    metrics.observe(
+        resp.status,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     // Broker and live-event publishing happen after the client has its answer.
     ctx.run_after_response();
+    metrics.maybe_flush(ctx.redis(), name, ctx.clock().now_ms());
   }
+  metrics.maybe_flush(ctx.redis(), name, ctx.clock().now_ms(), /*force=*/true);
   log(LogLevel::kInfo, "stopped");
   return 0;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "cinema/config.h"
@@ -41,6 +42,9 @@ class BrokerCheck {
 
   // Connects if needed and checks the exchange with a passive declare.
   bool healthy();
+  // Messages ready in `queue` (a passive declare); nullopt when the broker or
+  // the queue is not there.
+  std::optional<int64_t> queue_depth(const char* queue);
 
  private:
   bool ensure_connected();
