@@ -10,11 +10,11 @@ namespace {
 Clearable clearable_text(JsonBody& b, std::string_view field, size_t max_chars,
                          bool paragraphs = false) {
   Clearable c;
-  if (!b.has(field)) return c;
-  c.given = true;
   auto member = b.root().FindMember(rapidjson::Value(
       rapidjson::StringRef(field.data(), static_cast<rapidjson::SizeType>(field.size()))));
-  if (member != b.root().MemberEnd() && member->value.IsNull()) return c;
+  if (member == b.root().MemberEnd()) return c;
+  c.given = true;
+  if (member->value.IsNull()) return c;  // null clears it
   if (!paragraphs) {
     c.value = read_text(b, field, true, 1, max_chars);
     return c;
