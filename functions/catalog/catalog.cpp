@@ -186,6 +186,50 @@ Response hall_shows_route(const Request& req, Context& ctx) {
                 });
 }
 
+// GET /v1/shows/{id}
+Response show_route(const Request& req, Context& ctx) {
+  auto id = path_id(req, "id");
+  CINEMA_RETURN_IF_ERROR(id);
+  return cached(req, ctx, {}, [&](Session& s) { return get_show(s, *id, ctx.config()); });
+}
+
+std::optional<std::string> title_query(const Request& req) {
+  std::string q = req.query_param("q").value_or("");
+  if (q.size() > 100) return std::nullopt;
+  return q;
+}
+
+// GET /v1/films[?q=]
+Response films(const Request& req, Context& ctx) {
+  auto page = read_page(req);
+  CINEMA_RETURN_IF_ERROR(page);
+  auto q = title_query(req);
+  if (!q) {
+    return Response::problem(bad_request("q is too long", {{"q", "must be at most 100 bytes"}}));
+  }
+  return cached(req, ctx, {"limit", "cursor", "q"},
+                [&](Session& s) { return list_films(s, *q, *page); });
+}
+
+// GET /v1/films/{id}/shows: the film's scheduled shows from now (or `from`)
+// for a year (or until `to`).
+Response film_shows(const Request& req, Context& ctx) {
+  auto id = path_id(req, "id");
+  CINEMA_RETURN_IF_ERROR(id);
+  auto page = read_page(req);
+  CINEMA_RETURN_IF_ERROR(page);
+  auto filter = read_show_filter(req, ctx);
+  CINEMA_RETURN_IF_ERROR(filter);
+  if (req.query_param("to").value_or("").empty()) filter->to_s = filter->from_s + 365 * 86400;
+  filter->film_id = *id;
+  return cached(req, ctx, {"limit", "cursor", "from", "to", "cinema_id"},
+                [&](Session& s) -> StatusOr<std::string> {
+                  auto film = get_film(s, *id);
+                  CINEMA_RETURN_IF_ERROR(film);
+                  return list_shows(s, *filter, *page);
+                });
+}
+
 }  // namespace
 
 const Router& router() {
@@ -198,7 +242,10 @@ const Router& router() {
       {"GET", "/v1/halls/{id}/seats", hall_seats_route},
       {"GET", "/v1/halls/{id}/shows", hall_shows_route},
       {"GET", "/v1/shows", shows},
-      {"GET", "/v1/shows/{id}", by_id(get_show)},
+      {"GET", "/v1/shows/{id}", show_route},
+      {"GET", "/v1/films", films},
+      {"GET", "/v1/films/{id}", by_id(get_film)},
+      {"GET", "/v1/films/{id}/shows", film_shows},
       {"GET", "/v1/search/shows", search},
   };
   return r;

@@ -4,6 +4,10 @@
 //   GET /v1/halls/{id}/shows?from=&to=       GET /v1/halls/{id}/seats/layout
 //   GET /v1/halls/{id}/seats?active=         GET /v1/shows?from=&to=&cinema_id=&limit=&cursor=
 //   GET /v1/shows/{id}                       GET /v1/search/shows?q=&limit=&cursor=
+//   GET /v1/films?q=&limit=&cursor=          GET /v1/films/{id}
+//   GET /v1/films/{id}/shows?from=&to=&limit=&cursor=
+// Shows carry their film ({id,title,duration_min,rating}, null for a show an
+// older release made without one); search matches the show's or its film's title.
 // A show's free_seats may lag by the cache TTL; the seat map is the live view.
 #pragma once
 

@@ -5,6 +5,7 @@
 
 #include "cinema/clock.h"
 #include "cinema/json.h"
+#include "cinema/show_prices.h"
 #include "cinema/timefmt.h"
 
 namespace cinema::catalog {
@@ -35,11 +36,32 @@ constexpr const char* kHallSelect =
     "(SELECT COUNT(*) FROM seats se WHERE se.hall_id = h.id AND se.active = 1) AS seat_count "
     "FROM halls h ";
 
+// A show's film; null for a show an older release created without one (its
+// title stands alone).
+void film_ref(JsonWriter& w, sql::ResultSet& rs) {
+  if (rs.isNull("film_id")) {
+    w.null_field("film_id").null_field("film");
+    return;
+  }
+  w.field("film_id", rs.getInt64("film_id"))
+      .key("film")
+      .begin_object()
+      .field("id", rs.getInt64("film_id"))
+      .field("title", get_string(rs, "film_title"))
+      .field("duration_min", rs.getInt64("film_duration_min"));
+  if (rs.isNull("film_rating"))
+    w.null_field("rating");
+  else
+    w.field("rating", get_string(rs, "film_rating"));
+  w.end_object();
+}
+
 void show_fields(JsonWriter& w, sql::ResultSet& rs) {
   w.field("id", rs.getInt64("id"))
       .field("hall_id", rs.getInt64("hall_id"))
-      .field("cinema_id", rs.getInt64("cinema_id"))
-      .field("title", get_string(rs, "title"))
+      .field("cinema_id", rs.getInt64("cinema_id"));
+  film_ref(w, rs);
+  w.field("title", get_string(rs, "title"))
       .field("starts_at", sql_time_to_rfc3339(get_string(rs, "starts_at")))
       .field("ends_at", sql_time_to_rfc3339(get_string(rs, "ends_at")))
       .field("base_price_cents", rs.getInt64("base_price_cents"))
@@ -51,8 +73,27 @@ constexpr const char* kShowSelect =
     "SELECT sh.id, sh.hall_id, h.cinema_id, sh.title, sh.starts_at, sh.ends_at, "
     "TIMESTAMPDIFF(SECOND, '1970-01-01', sh.starts_at) AS starts_epoch, sh.base_price_cents, "
     "sh.currency, sh.status, "
-    "h.name AS hall_name, c.name AS cinema_name, c.city "
-    "FROM shows sh JOIN halls h ON h.id = sh.hall_id JOIN cinemas c ON c.id = h.cinema_id ";
+    "h.name AS hall_name, c.name AS cinema_name, c.city, sh.film_id, f.title AS film_title, "
+    "f.duration_min AS film_duration_min, f.rating AS film_rating "
+    "FROM shows sh JOIN halls h ON h.id = sh.hall_id JOIN cinemas c ON c.id = h.cinema_id "
+    "LEFT JOIN films f ON f.id = sh.film_id ";
+
+void film_fields(JsonWriter& w, sql::ResultSet& rs) {
+  auto text = [&](const char* col) -> std::optional<std::string> {
+    if (rs.isNull(col)) return std::nullopt;
+    return get_string(rs, col);
+  };
+  w.field("id", rs.getInt64("id"))
+      .field("owner_id", rs.getInt64("owner_id"))
+      .field("title", get_string(rs, "title"))
+      .field("duration_min", rs.getInt64("duration_min"))
+      .field("rating", text("rating"))
+      .field("description", text("description"))
+      .field("poster_url", text("poster_url"));
+}
+
+constexpr const char* kFilmColumns =
+    "id, owner_id, title, duration_min, rating, description, poster_url";
 
 std::string page_cursor(int64_t id, std::optional<int64_t> t) {
   JsonWriter w;
@@ -221,12 +262,13 @@ StatusOr<std::string> list_shows(Session& s, const ShowFilter& f, const Page& pa
   Rows rs = s.query(std::string(kShowSelect) +
                         "WHERE sh.status = 'SCHEDULED' AND sh.starts_at >= ? AND sh.starts_at < ? "
                         "AND (? IS NULL OR h.cinema_id = ?) AND (? IS NULL OR sh.hall_id = ?) "
-                        "AND (? IS NULL OR sh.title LIKE ?) "
+                        "AND (? IS NULL OR sh.film_id = ?) "
+                        "AND (? IS NULL OR sh.title LIKE ? OR f.title LIKE ?) "
                         "AND (? IS NULL OR sh.starts_at > ? OR (sh.starts_at = ? AND sh.id > ?)) "
                         "ORDER BY sh.starts_at, sh.id LIMIT ?",
                     sql_datetime(f.from_s), sql_datetime(f.to_s), f.cinema_id, f.cinema_id,
-                    f.hall_id, f.hall_id, pattern, pattern, after_time, after_time, after_time,
-                    page.after_id.value_or(0), page.limit + 1);
+                    f.hall_id, f.hall_id, f.film_id, f.film_id, pattern, pattern, pattern,
+                    after_time, after_time, after_time, page.after_id.value_or(0), page.limit + 1);
   JsonWriter w;
   w.begin_object().key("items").begin_array();
   int64_t n = 0, last_id = 0, last_t = 0;
@@ -255,7 +297,7 @@ StatusOr<std::string> list_shows(Session& s, const ShowFilter& f, const Page& pa
   return w.str();
 }
 
-StatusOr<std::string> get_show(Session& s, int64_t id) {
+StatusOr<std::string> get_show(Session& s, int64_t id, const Config& cfg) {
   Rows rs = s.query(std::string(kShowSelect) + "WHERE sh.id = ?", id);
   if (!rs->next()) return not_found("No such show");
   Rows counts = s.query(
@@ -279,6 +321,49 @@ StatusOr<std::string> get_show(Session& s, int64_t id) {
       .field("city", get_string(*rs, "city"))
       .end_object();
   w.field("total_seats", counts->getInt64("total")).field("free_seats", counts->getInt64("free"));
+  w.key("prices");
+  write_prices(w, load_prices(s, id, rs->getInt64("base_price_cents"), cfg));
+  w.end_object();
+  return w.str();
+}
+
+StatusOr<std::string> list_films(Session& s, const std::string& title_query, const Page& page) {
+  std::optional<std::string> pattern;
+  if (!title_query.empty()) pattern = "%" + escape_like(title_query) + "%";
+  Rows rs = s.query(std::string("SELECT ") + kFilmColumns +
+                        " FROM films WHERE (? IS NULL OR title LIKE ?) AND id > ? "
+                        "ORDER BY id LIMIT ?",
+                    pattern, pattern, page.after_id.value_or(0), page.limit + 1);
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  int64_t n = 0, last = 0;
+  bool more = false;
+  while (rs->next()) {
+    if (n == page.limit) {
+      more = true;
+      break;
+    }
+    w.begin_object();
+    film_fields(w, *rs);
+    w.end_object();
+    last = rs->getInt64("id");
+    ++n;
+  }
+  w.end_array();
+  if (more)
+    w.field("next_cursor", page_cursor(last, std::nullopt));
+  else
+    w.null_field("next_cursor");
+  w.end_object();
+  return w.str();
+}
+
+StatusOr<std::string> get_film(Session& s, int64_t id) {
+  Rows rs = s.query(std::string("SELECT ") + kFilmColumns + " FROM films WHERE id = ?", id);
+  if (!rs->next()) return not_found("No such film");
+  JsonWriter w;
+  w.begin_object();
+  film_fields(w, *rs);
   w.end_object();
   return w.str();
 }

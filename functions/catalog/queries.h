@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "cinema/config.h"
 #include "cinema/db.h"
 #include "cinema/status.h"
 
@@ -22,7 +23,8 @@ struct ShowFilter {
   int64_t to_s = 0;
   std::optional<int64_t> cinema_id;
   std::optional<int64_t> hall_id;
-  std::string title_query;  // substring, already unescaped
+  std::optional<int64_t> film_id;
+  std::string title_query;  // substring of the show's or its film's title, already unescaped
 };
 
 StatusOr<std::string> list_cinemas(Session& s, const std::optional<std::string>& city,
@@ -33,7 +35,10 @@ StatusOr<std::string> get_hall(Session& s, int64_t id);
 StatusOr<std::string> hall_layout(Session& s, int64_t id);
 StatusOr<std::string> hall_seats(Session& s, int64_t id, std::optional<bool> active);
 StatusOr<std::string> list_shows(Session& s, const ShowFilter& filter, const Page& page);
-StatusOr<std::string> get_show(Session& s, int64_t id);
+// With its prices per seat type (derived from `cfg` for a show without any).
+StatusOr<std::string> get_show(Session& s, int64_t id, const Config& cfg);
+StatusOr<std::string> list_films(Session& s, const std::string& title_query, const Page& page);
+StatusOr<std::string> get_film(Session& s, int64_t id);
 
 // "a%b_c" -> "a\%b\_c" for LIKE patterns.
 std::string escape_like(const std::string& text);

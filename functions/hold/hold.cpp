@@ -52,21 +52,47 @@ struct BestAvailable {
   std::vector<SeatCell> cells;
 };
 
-// The show's layout stays in this process (cinema/seat_state.h); a request
-// reads only the seats' states, as one compact row.
+// The show's layouts stay in this process (cinema/seat_state.h).
+SeatLayoutCache& layouts() {
+  static SeatLayoutCache cache;
+  return cache;
+}
+
+// The show's layout stays in this process; a request reads only the seats'
+// states, as one compact row.
 StatusOr<BestAvailable> load_best(Context& ctx, int64_t show_id, const PickRequest& pick) {
-  static SeatLayoutCache layouts;
+  SeatLayoutCache& cache = layouts();
   return ctx.db().autocommit([&](Session& s) -> StatusOr<BestAvailable> {
     auto show = load_bookable_show(s, show_id);
     CINEMA_RETURN_IF_ERROR(show);
     BestAvailable b{pick, {}};
-    if (auto layout = layouts.current(s, show_id, show->seat_version)) {
+    if (auto layout = cache.current(s, show_id, show->seat_version)) {
       b.pick.rows = layout->rows;
       b.pick.cols = layout->cols;
       b.cells = std::move(layout->cells);
     }
     return b;
   });
+}
+
+// A COMPANION seat only in the same hold as an ACCESSIBLE seat beside it.
+// Judged on the layout in memory (read on a miss only, so a hold stays one
+// round trip); seats the layout does not know are the procedure's to refuse.
+Status check_companions(Context& ctx, int64_t show_id, const std::vector<int64_t>& ids) {
+  const SeatLayout* layout = layouts().fresh(show_id, ids);
+  if (layout == nullptr) {
+    layout = ctx.db().autocommit(
+        [&](Session& s) -> const SeatLayout* { return &layouts().reload(s, show_id); });
+  }
+  std::vector<int64_t> lone = lone_companions(layout->cells, ids);
+  if (lone.empty()) return {};
+  Problem p = bad_request(
+      "A companion seat can only be held together with the accessible seat beside it",
+      {{"seat_ids", "companion seats need an adjacent accessible seat in the same hold"}});
+  p.type = "/problems/companion-seat-alone";
+  p.title = "Companion seat without its accessible seat";
+  p.with_extension("companion_seat_ids", id_array(lone));
+  return p;
 }
 
 StatusOr<std::vector<int64_t>> pick_from(const BestAvailable& b) {
@@ -197,6 +223,9 @@ Response place(const Request& req, Context& ctx) {
   BucketSpec spec{static_cast<double>(ctx.config().rate.hold_burst),
                   ctx.config().rate.hold_refill_per_minute / 60.0};
   CINEMA_RETURN_IF_ERROR(check_rate(ctx.limiter(), "rl:hold:" + std::to_string(user.id), spec));
+  if (!hr->seat_ids.empty()) {
+    CINEMA_RETURN_IF_ERROR(check_companions(ctx, show_id, hr->seat_ids));
+  }
   int attempts = hr->seat_ids.empty() ? kBestAvailableAttempts : 1;
   std::optional<BestAvailable> best;
   Attempt a;

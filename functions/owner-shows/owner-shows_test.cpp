@@ -109,6 +109,20 @@ TEST(OwnerShows, ValidatesTheBody) {
       {"PATCH", R"({"currency":"usd"})", "currency"},
       {"PATCH", R"({"starts_at":"2027-02-01 18:00:00"})", "starts_at"},
       {"PATCH", R"({"starts_at":")" + e + R"(","ends_at":")" + s + R"("})", "ends_at"},
+      {"POST", show(s, e, R"(,"prices":{"GOLD":100})"), "prices.GOLD"},
+      {"POST", show(s, e, R"(,"prices":{"VIP":-1})"), "prices.VIP"},
+      {"POST", show(s, e, R"(,"prices":{"VIP":10000001})"), "prices.VIP"},
+      {"POST", show(s, e, R"(,"prices":{"VIP":"900"})"), "prices.VIP"},
+      {"POST", show(s, e, R"(,"prices":[900])"), "prices"},
+      {"POST", show(s, e, R"(,"film_id":0)"), "film_id"},
+      {"POST", show(s, e, R"(,"film_id":"7")"), "film_id"},
+      {"POST",
+       R"({"hall_id":1,"starts_at":")" + s + R"(","ends_at":")" + e +
+           R"(","base_price_cents":100,"currency":"EUR"})",
+       "title"},
+      {"PATCH", R"({"prices":{"COMPANION":1.5}})", "prices.COMPANION"},
+      {"PATCH", R"({"prices":null})", "prices"},
+      {"PATCH", R"({"film_id":-4})", "film_id"},
   };
   for (const auto& c : cases) {
     std::string path = c.method == "POST" ? "/v1/shows" : "/v1/shows/5";
@@ -163,6 +177,18 @@ TEST(OwnerShows, ValidRequestsReachTheDatabase) {
                    make("PATCH", "/v1/shows/4", R"({"base_price_cents":0})", "OWNER", ctx), ctx),
                DbUnavailable);
   EXPECT_THROW(router().dispatch(make("DELETE", "/v1/shows/4", "", "OWNER", ctx), ctx),
+               DbUnavailable);
+  // A film instead of a title; prices for some types.
+  EXPECT_THROW(
+      router().dispatch(make("POST", "/v1/shows",
+                             R"({"hall_id":1,"film_id":3,"starts_at":"2027-02-01T18:00:00Z",)"
+                             R"("ends_at":"2027-02-01T20:00:00Z","base_price_cents":1000,)"
+                             R"("currency":"EUR","prices":{"VIP":1800,"COMPANION":0}})",
+                             "OWNER", ctx),
+                        ctx),
+      DbUnavailable);
+  EXPECT_THROW(router().dispatch(
+                   make("PATCH", "/v1/shows/4", R"({"prices":{},"film_id":2})", "OWNER", ctx), ctx),
                DbUnavailable);
 }
 

@@ -37,15 +37,16 @@ bool is_allowed_currency(std::string_view code) {
 StatusOr<ShowFields> read_show_fields(const Request& req, Mode mode) {
   // A show cannot move to another hall: hall_id is accepted on create only.
   auto body = mode == Mode::kCreate
-                  ? read_json(req, {"hall_id", "title", "starts_at", "ends_at", "base_price_cents",
-                                    "currency", "waitlist_mode"})
-                  : read_json(req, {"title", "starts_at", "ends_at", "base_price_cents", "currency",
-                                    "waitlist_mode"});
+                  ? read_json(req, {"hall_id", "film_id", "title", "starts_at", "ends_at",
+                                    "base_price_cents", "currency", "prices", "waitlist_mode"})
+                  : read_json(req, {"film_id", "title", "starts_at", "ends_at", "base_price_cents",
+                                    "currency", "prices", "waitlist_mode"});
   CINEMA_RETURN_IF_ERROR(body);
   const auto& root = body->root();
   if (mode == Mode::kPatch && root.MemberCount() == 0) {
     return bad_request(
-        "Send at least one of title, starts_at, ends_at, base_price_cents, currency");
+        "Send at least one of film_id, title, starts_at, ends_at, base_price_cents, currency, "
+        "prices");
   }
   for (auto it = root.MemberBegin(); it != root.MemberEnd(); ++it) {
     if (it->value.IsNull()) body->add_error(it->name.GetString(), "must not be null");
@@ -53,7 +54,9 @@ StatusOr<ShowFields> read_show_fields(const Request& req, Mode mode) {
   bool required = mode != Mode::kPatch;
   ShowFields f;
   if (mode == Mode::kCreate) f.hall_id = body->integer("hall_id", true, 1, INT64_MAX);
-  f.title = body->string("title", required, 1, 800);
+  f.film_id = body->integer("film_id", false, 1, INT64_MAX);
+  // A film gives the show its title; without one the title is required.
+  f.title = body->string("title", required && !body->has("film_id"), 1, 800);
   if (f.title) {
     size_t n = utf8_length(*f.title);
     if (n < 1 || n > 200) {
@@ -77,6 +80,7 @@ StatusOr<ShowFields> read_show_fields(const Request& req, Mode mode) {
   if (f.waitlist_mode && *f.waitlist_mode != "RESERVE" && *f.waitlist_mode != "OFFER") {
     body->add_error("waitlist_mode", "must be RESERVE or OFFER");
   }
+  f.prices = read_prices(*body);
   if (f.starts_at && f.ends_at) {
     if (auto st = check_window(*f.starts_at, *f.ends_at, INT64_MIN); !st.ok()) {
       for (const auto& e : st.problem().errors) body->add_error(e.field, e.message);

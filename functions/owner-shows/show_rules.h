@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "cinema/http.h"
+#include "cinema/show_prices.h"
 #include "cinema/status.h"
 
 namespace cinema::owner_shows {
@@ -19,12 +20,16 @@ enum class Mode { kCreate, kReplace, kPatch };
 
 struct ShowFields {
   std::optional<int64_t> hall_id;  // create only
+  // The film screened; without it, the title names the owner's film (found
+  // or created). One of the two is required on create.
+  std::optional<int64_t> film_id;
   std::optional<std::string> title;
   std::optional<int64_t> starts_at;  // epoch seconds
   std::optional<int64_t> ends_at;
   std::optional<int64_t> base_price_cents;
   std::optional<std::string> currency;
   std::optional<std::string> waitlist_mode;  // RESERVE | OFFER
+  std::optional<SeatPrices> prices;          // the types given (set); the rest derive from the base
 };
 
 // ISO 4217 codes we sell in.

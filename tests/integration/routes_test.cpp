@@ -73,10 +73,13 @@ TEST(Routes, TheStackRoutesWhatTheFunctionsDeclare) {
   for (const auto& r : routes) functions.insert(r.function);
   // Every API function of the stack declares routes (the bench's no-op is
   // routed only in the bench profile).
-  for (const char* fn :
-       {"health", "register", "login", "refresh", "logout", "me", "catalog", "seatmap", "hold",
-        "confirm", "reservations", "cancel", "waitlist", "owner-cinemas", "owner-halls",
-        "owner-seats", "owner-shows", "owner-reservations", "admin-users"}) {
+  for (const char* fn : {"health",      "register",      "login",
+                         "refresh",     "logout",        "me",
+                         "catalog",     "seatmap",       "hold",
+                         "confirm",     "reservations",  "cancel",
+                         "waitlist",    "owner-cinemas", "owner-halls",
+                         "owner-seats", "owner-shows",   "owner-reservations",
+                         "admin-users", "films"}) {
     EXPECT_EQ(functions.count(fn), 1u) << fn << " has no routes in the table";
   }
   EXPECT_EQ(functions.count("noop"), 0u)

@@ -11,8 +11,9 @@ StatusOr<Ownership> find_ownership(Session& s, Owned kind, int64_t id, bool lock
       "JOIN cinemas c ON c.id = h.cinema_id WHERE se.id = ?",
       "SELECT c.id AS cinema_id, c.owner_id FROM shows sh JOIN halls h ON h.id = sh.hall_id "
       "JOIN cinemas c ON c.id = h.cinema_id WHERE sh.id = ?",
+      "SELECT 0 AS cinema_id, f.owner_id FROM films f WHERE f.id = ?",
   };
-  static const char* const kNames[] = {"cinema", "hall", "seat", "show"};
+  static const char* const kNames[] = {"cinema", "hall", "seat", "show", "film"};
   const int k = static_cast<int>(kind);
   // A locking read first: a plain SELECT here would fix the transaction's
   // snapshot before the lock is held, hiding rows another writer commits
@@ -27,7 +28,8 @@ StatusOr<Ownership> authorize_owner(Session& s, const AuthUser& user, Owned kind
   auto o = find_ownership(s, kind, id, lock);
   CINEMA_RETURN_IF_ERROR(o);
   if (user.role != "ADMIN" && o->owner_id != user.id) {
-    return forbidden("This belongs to another owner's cinema");
+    return forbidden(kind == Owned::kFilm ? "This film belongs to another owner"
+                                          : "This belongs to another owner's cinema");
   }
   return o;
 }

@@ -11,7 +11,19 @@ namespace {
 bool eligible(const SeatCell& s, bool accessible) {
   if (!s.free) return false;
   if (accessible) return s.type == "ACCESSIBLE" || s.type == "COMPANION";
-  return s.type != "ACCESSIBLE";
+  return s.type != "ACCESSIBLE" && s.type != "COMPANION";
+}
+
+// Every COMPANION of the block [first, first + n) has an ACCESSIBLE
+// neighbour in it (the block's cells are physically adjacent in order).
+bool companions_accompanied(const SeatCell* const* first, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (first[i]->type != "COMPANION") continue;
+    bool left = i > 0 && first[i - 1]->type == "ACCESSIBLE";
+    bool right = i + 1 < n && first[i + 1]->type == "ACCESSIBLE";
+    if (!left && !right) return false;
+  }
+  return true;
 }
 
 struct Scorer {
@@ -55,8 +67,9 @@ std::vector<int64_t> pick_best_seats(const std::vector<SeatCell>& seats, const P
            start + req.count <= i && req.count <= static_cast<int>(run_len); ++start) {
         size_t end = start + req.count;  // exclusive
         if (req.accessible &&
-            std::none_of(cells.begin() + start, cells.begin() + end,
-                         [](const SeatCell* c) { return c->type == "ACCESSIBLE"; })) {
+            (std::none_of(cells.begin() + start, cells.begin() + end,
+                          [](const SeatCell* c) { return c->type == "ACCESSIBLE"; }) ||
+             !companions_accompanied(cells.data() + start, end - start))) {
           continue;
         }
         double centre = (cells[start]->grid_col + cells[end - 1]->grid_col) / 2.0;
@@ -88,15 +101,41 @@ std::vector<int64_t> pick_best_seats(const std::vector<SeatCell>& seats, const P
     return choice;
   }
   if (req.together) return choice;
-  // Scattered: the individually best seats.
+  // Scattered: the individually best seats (a companion seat only ever
+  // comes in a block with its accessible seat).
   std::vector<std::pair<double, int64_t>> ranked;
   for (const auto& [row, cells] : rows) {
-    for (const auto* c : cells) ranked.emplace_back(score(row, c->grid_col), c->seat_id);
+    for (const auto* c : cells) {
+      if (c->type != "COMPANION") ranked.emplace_back(score(row, c->grid_col), c->seat_id);
+    }
   }
   if (ranked.size() < static_cast<size_t>(req.count)) return {};
   std::sort(ranked.begin(), ranked.end());
   for (int k = 0; k < req.count; ++k) choice.push_back(ranked[k].second);
   return choice;
+}
+
+bool beside(const SeatCell& a, const SeatCell& b) {
+  return a.grid_row == b.grid_row && (a.grid_col - b.grid_col == 1 || b.grid_col - a.grid_col == 1);
+}
+
+std::vector<int64_t> lone_companions(const std::vector<SeatCell>& layout,
+                                     const std::vector<int64_t>& chosen) {
+  std::vector<const SeatCell*> cells;
+  for (int64_t id : chosen) {
+    auto c = std::lower_bound(layout.begin(), layout.end(), id,
+                              [](const SeatCell& cell, int64_t v) { return cell.seat_id < v; });
+    if (c != layout.end() && c->seat_id == id) cells.push_back(&*c);
+  }
+  std::vector<int64_t> lone;
+  for (const SeatCell* c : cells) {
+    if (c->type != "COMPANION") continue;
+    bool accompanied = std::any_of(cells.begin(), cells.end(), [&](const SeatCell* o) {
+      return o->type == "ACCESSIBLE" && beside(*c, *o);
+    });
+    if (!accompanied) lone.push_back(c->seat_id);
+  }
+  return lone;
 }
 
 }  // namespace cinema

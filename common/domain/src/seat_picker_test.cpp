@@ -8,7 +8,7 @@ namespace cinema {
 namespace {
 
 // A hall from strings: '.' free STANDARD, 'x' taken, 'A' free ACCESSIBLE,
-// ' ' no seat (aisle). Seat id = row * 100 + col.
+// 'C' free COMPANION, ' ' no seat (aisle). Seat id = row * 100 + col.
 std::vector<SeatCell> hall(const std::vector<std::string>& rows) {
   std::vector<SeatCell> out;
   for (size_t r = 0; r < rows.size(); ++r) {
@@ -19,7 +19,7 @@ std::vector<SeatCell> hall(const std::vector<std::string>& rows) {
       s.grid_row = static_cast<int>(r + 1);
       s.grid_col = static_cast<int>(c + 1);
       s.seat_id = s.grid_row * 100 + s.grid_col;
-      s.type = ch == 'A' ? "ACCESSIBLE" : "STANDARD";
+      s.type = ch == 'A' ? "ACCESSIBLE" : ch == 'C' ? "COMPANION" : "STANDARD";
       s.free = ch != 'x';
       out.push_back(s);
     }
@@ -96,6 +96,50 @@ TEST(SeatPicker, AccessibleOnlyWhenAsked) {
   auto got = pick_best_seats(seats, acc);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_LE(got[0], 102);
+}
+
+TEST(SeatPicker, CompanionSeatsNeverGoToOrdinaryRequests) {
+  // The companion seats sit in the best place; an ordinary request never gets one.
+  auto seats = hall({"...", "...", "CCCC", "...", "..."});
+  for (int n = 1; n <= 3; ++n) {
+    for (bool together : {true, false}) {
+      for (int64_t id : pick_best_seats(seats, req(n, 5, 4, together))) {
+        EXPECT_NE(id / 100, 3) << "count " << n << " got companion seat " << id;
+      }
+    }
+  }
+  // Only companion seats left: nothing to give.
+  EXPECT_TRUE(pick_best_seats(hall({"CCCC"}), req(1, 1, 4)).empty());
+  EXPECT_TRUE(pick_best_seats(hall({"CCCC"}), req(2, 1, 4, false)).empty());
+}
+
+TEST(SeatPicker, AccessibleBlocksKeepEachCompanionBesideAnAccessibleSeat) {
+  PickRequest acc = req(2, 1, 6);
+  acc.accessible = true;
+  // "CCA": a block of two must be C+A (102,103), never C+C.
+  auto got = pick_best_seats(hall({"CCA   "}), acc);
+  ASSERT_EQ(got, (std::vector<int64_t>{102, 103}));
+  acc.count = 3;
+  EXPECT_TRUE(pick_best_seats(hall({"CCA   "}), acc).empty()) << "101 has no accessible neighbour";
+  EXPECT_EQ(pick_best_seats(hall({"CAC   "}), acc), (std::vector<int64_t>{101, 102, 103}));
+  acc.count = 1;
+  EXPECT_EQ(pick_best_seats(hall({"C.A"}), acc), (std::vector<int64_t>{103}));
+  acc.together = false;
+  EXPECT_TRUE(pick_best_seats(hall({"C.C"}), acc).empty());
+}
+
+TEST(SeatPicker, LoneCompanions) {
+  // Row 1: A C . C   Row 2: C (below the A: not beside it)   Row 3: A, gap, C.
+  auto seats = hall({"AC.C", "C   ", "A C "});
+  EXPECT_TRUE(lone_companions(seats, {101, 102}).empty());
+  EXPECT_TRUE(lone_companions(seats, {102, 101}).empty()) << "order does not matter";
+  EXPECT_EQ(lone_companions(seats, {102}), (std::vector<int64_t>{102}));
+  EXPECT_EQ(lone_companions(seats, {101, 102, 104}), (std::vector<int64_t>{104}));
+  EXPECT_EQ(lone_companions(seats, {101, 201}), (std::vector<int64_t>{201})) << "other row";
+  EXPECT_EQ(lone_companions(seats, {301, 303}), (std::vector<int64_t>{303})) << "across a gap";
+  EXPECT_TRUE(lone_companions(seats, {103, 101, 999}).empty()) << "no companion, unknown id";
+  EXPECT_TRUE(beside(seats[0], seats[1]));
+  EXPECT_FALSE(beside(seats[0], seats[2]));
 }
 
 TEST(SeatPicker, ScatteredWhenNoBlockAndAllowed) {

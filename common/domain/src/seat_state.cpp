@@ -73,8 +73,7 @@ TakenSeats read_taken_seats(Session& s, int64_t show_id) {
   return out;
 }
 
-std::optional<SeatLayout> SeatLayoutCache::current(Session& s, int64_t show_id,
-                                                   int64_t seat_version) {
+SeatLayoutCache::Entry& SeatLayoutCache::entry(int64_t show_id) {
   auto it = std::find_if(entries_.begin(), entries_.end(),
                          [&](const auto& e) { return e.first == show_id; });
   if (it == entries_.end()) {
@@ -82,7 +81,36 @@ std::optional<SeatLayout> SeatLayoutCache::current(Session& s, int64_t show_id,
     entries_.emplace_back(show_id, Entry{});
     it = entries_.end() - 1;
   }
-  Entry& e = it->second;
+  return it->second;
+}
+
+const SeatLayout* SeatLayoutCache::fresh(int64_t show_id, const std::vector<int64_t>& seat_ids) {
+  auto it = std::find_if(entries_.begin(), entries_.end(),
+                         [&](const auto& e) { return e.first == show_id; });
+  if (it == entries_.end() || it->second.loaded_ms == 0 ||
+      steady_ms() - it->second.loaded_ms > max_age_ms_) {
+    return nullptr;
+  }
+  const std::vector<SeatCell>& cells = it->second.layout.cells;
+  for (int64_t id : seat_ids) {
+    auto c = std::lower_bound(cells.begin(), cells.end(), id,
+                              [](const SeatCell& cell, int64_t v) { return cell.seat_id < v; });
+    if (c == cells.end() || c->seat_id != id) return nullptr;
+  }
+  return &it->second.layout;
+}
+
+const SeatLayout& SeatLayoutCache::reload(Session& s, int64_t show_id) {
+  Entry& e = entry(show_id);
+  e.layout = load_layout(s, show_id);
+  e.loaded_ms = steady_ms();
+  e.seat_version = -1;  // unknown here: current() checks it again
+  return e.layout;
+}
+
+std::optional<SeatLayout> SeatLayoutCache::current(Session& s, int64_t show_id,
+                                                   int64_t seat_version) {
+  Entry& e = entry(show_id);
   const int64_t now = steady_ms();
   if (e.seat_version != seat_version || now - e.loaded_ms > max_age_ms_) {
     e.layout = load_layout(s, show_id);

@@ -11,7 +11,8 @@
 
 namespace cinema {
 
-enum class Owned { kCinema, kHall, kSeat, kShow };
+// kFilm: a film belongs to its owner directly (cinema_id 0).
+enum class Owned { kCinema, kHall, kSeat, kShow, kFilm };
 
 struct Ownership {
   int64_t cinema_id = 0;

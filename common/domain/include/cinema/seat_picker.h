@@ -20,8 +20,11 @@ struct SeatCell {
 struct PickRequest {
   int count = 1;
   bool together = true;
-  bool accessible = false;  // only ACCESSIBLE/COMPANION seats, at least one ACCESSIBLE
-  int rows = 1;             // hall grid size
+  // Only ACCESSIBLE/COMPANION seats, at least one ACCESSIBLE, and every
+  // COMPANION beside an ACCESSIBLE one of the block. Without it, neither
+  // ACCESSIBLE nor COMPANION seats are given.
+  bool accessible = false;
+  int rows = 1;  // hall grid size
   int cols = 1;
   // Choose at random among this many best blocks (1: always the best). Many
   // customers asking at once would otherwise all race for the same block,
@@ -32,5 +35,16 @@ struct PickRequest {
 
 // Seat ids chosen, or empty when the request cannot be met.
 std::vector<int64_t> pick_best_seats(const std::vector<SeatCell>& seats, const PickRequest& req);
+
+// Two seats are beside each other when they share a grid row and their grid
+// columns differ by one (a gap in the layout keeps its column, so an aisle
+// separates them).
+bool beside(const SeatCell& a, const SeatCell& b);
+
+// The COMPANION seats among `chosen` without an ACCESSIBLE seat of `chosen`
+// beside them: a companion seat is only ever sold with its accessible seat.
+// `layout` in seat_id order (SeatLayout); ids it lacks are ignored.
+std::vector<int64_t> lone_companions(const std::vector<SeatCell>& layout,
+                                     const std::vector<int64_t>& chosen);
 
 }  // namespace cinema

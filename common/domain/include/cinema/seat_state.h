@@ -42,6 +42,12 @@ class SeatLayoutCache {
   // The layout with `free` set from a fresh read of the states; nullopt when
   // the show has no seats.
   std::optional<SeatLayout> current(Session& s, int64_t show_id, int64_t seat_version);
+  // The layout alone (`free` false) from memory, without a database read,
+  // when it is younger than max_age_ms and knows every seat of `seat_ids`;
+  // nullptr otherwise (then reload()). Valid until the next call.
+  const SeatLayout* fresh(int64_t show_id, const std::vector<int64_t>& seat_ids);
+  // Reads the layout again and keeps it.
+  const SeatLayout& reload(Session& s, int64_t show_id);
 
  private:
   struct Entry {
@@ -50,6 +56,7 @@ class SeatLayoutCache {
     int64_t loaded_ms = 0;
   };
   int64_t max_age_ms_;
+  Entry& entry(int64_t show_id);
   std::vector<std::pair<int64_t, Entry>> entries_;  // few shows per process at once
 };
 
