@@ -79,7 +79,8 @@ TEST(Routes, TheStackRoutesWhatTheFunctionsDeclare) {
                          "confirm",     "reservations",  "cancel",
                          "waitlist",    "owner-cinemas", "owner-halls",
                          "owner-seats", "owner-shows",   "owner-reservations",
-                         "admin-users", "films"}) {
+                         "admin-users", "films",         "admin-reads",
+                         "metrics",     "tickets"}) {
     EXPECT_EQ(functions.count(fn), 1u) << fn << " has no routes in the table";
   }
   EXPECT_EQ(functions.count("noop"), 0u)
