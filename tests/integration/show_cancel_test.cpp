@@ -103,6 +103,25 @@ TEST(ShowCancel, TheOwnerCancelsHoldsReservationsAndTheWaitingListAndRefundsEver
   EXPECT_EQ(json_string(again, "reason"), "Projector broken");
   ASSERT_EQ(run_worker(), 0);
   EXPECT_EQ(sql_int("SELECT COUNT(*) FROM payment_refunds WHERE show_id = ?", v.show_id), 2);
+  // The worker's run relayed the events and logged each customer's notification.
+  for (const Actor* who : {&a, &b}) {
+    EXPECT_EQ(sql_int("SELECT COUNT(*) FROM notifications WHERE event_type = 'booking.cancelled' "
+                      "AND user_id = ?",
+                      who->id()),
+              1);
+    EXPECT_EQ(sql_int("SELECT COUNT(*) FROM notifications WHERE event_type = 'payment.refunded' "
+                      "AND user_id = ?",
+                      who->id()),
+              1);
+  }
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM notifications WHERE event_type = 'waitlist.cancelled' "
+                    "AND user_id = ?",
+                    waiter.id()),
+            1);
+  EXPECT_EQ(sql_int("SELECT COUNT(*) FROM notifications WHERE event_type = 'show.cancelled' AND "
+                    "JSON_VALUE(payload, '$.data.show_id') = ?",
+                    v.show_id),
+            1);
   EXPECT_EQ(
       sql_int("SELECT SUM(refunded_cents) FROM payments WHERE reservation_id IN (?, ?)", ra, rb),
       3000);
