@@ -86,8 +86,31 @@ TEST(Refund, AReservationPaidOutsideTheSeamHasNoPaymentAndNoRefund) {
   HttpResponse detail = get(reservation_path(r), c.auth());
   ASSERT_EQ(detail.status, 200);
   EXPECT_NE(detail.body.find("\"payment\":null"), std::string::npos) << detail.body;
-  ASSERT_EQ(del(reservation_path(r), "", c.auth()).status, 200);
+  HttpResponse cancelled = del(reservation_path(r), "", c.auth());
+  ASSERT_EQ(cancelled.status, 200) << cancelled.describe();
+  EXPECT_NE(cancelled.body.find("\"payment\":null"), std::string::npos) << cancelled.body;
   EXPECT_EQ(refunds_of(r), 0);
+}
+
+TEST(Refund, ACancellationRefundsWhatAnEarlierPartialRefundLeft) {
+  Venue v = make_venue(1, 2, 1000);
+  Actor c = new_customer("refund-partial");
+  std::vector<int64_t> seats = hall_seat_ids(v.hall_id);
+  int64_t r = book(c, v.show_id, {seats[0], seats[1]});
+  // An earlier partial refund of 500 (e.g. a goodwill credit by an operator).
+  ASSERT_EQ(sql_exec("UPDATE payments SET status = 'PARTIALLY_REFUNDED', refunded_cents = 500 "
+                     "WHERE reservation_id = ?",
+                     r),
+            1);
+  Payment partial = payment_in(get(reservation_path(r), c.auth()));
+  EXPECT_EQ(partial.status, "PARTIALLY_REFUNDED");
+  EXPECT_EQ(partial.refunded_cents, 500);
+  HttpResponse cancelled = del(reservation_path(r), "", c.auth());
+  ASSERT_EQ(cancelled.status, 200) << cancelled.describe();
+  Payment done = payment_in(cancelled);
+  EXPECT_EQ(done.status, "REFUNDED");
+  EXPECT_EQ(done.refunded_cents, 2000);
+  EXPECT_EQ(sql_int("SELECT amount_cents FROM payment_refunds WHERE reservation_id = ?", r), 1500);
 }
 
 // ------------------------------------------------------------ the http provider

@@ -149,7 +149,7 @@ StatusOr<CancelResult> cancel_reservation(Context& ctx, const AuthUser& actor,
     CancelResult out;
     out.show_id = show_id;
     out.refund = cancelled.refund;
-    out.body = *reservation_json(s, reservation_id);
+    out.body = *reservation_json(s, reservation_id, true);
     JsonWriter data;
     data.begin_object()
         .field("show_id", show_id)

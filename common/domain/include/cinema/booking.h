@@ -56,7 +56,7 @@ std::optional<std::string> reservation_json(Session& s, int64_t reservation_id,
                                             bool with_payment = false);
 
 struct CancelResult {
-  std::string body;  // the reservation after cancelling
+  std::string body;  // the reservation after cancelling, with its payment
   int64_t show_id = 0;
   std::vector<OutboxEvent> events;
   RefundIntent refund;  // settled after the commit (cinema/refunds.h)
