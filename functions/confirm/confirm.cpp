@@ -77,6 +77,15 @@ StatusOr<std::string> authorize(Context& ctx, const AuthUser& user, int64_t hold
   Authorization auth =
       ctx.payments().authorize({user.id, hold_id, due.total_cents, due.currency, token},
                                payment_key_for_hold(hold_id, attempt));
+  if (auth.unavailable) {
+    // Nothing recorded: a retry asks again under the same key, and a
+    // provider that did authorize meanwhile answers that authorization.
+    Problem p = service_unavailable("The payment provider is unavailable; retry shortly");
+    p.type = "/problems/payment-unavailable";
+    p.headers.clear();
+    p.headers.emplace_back("Retry-After", "5");
+    return p;
+  }
   ctx.db().autocommit([&](Session& s) {
     // Never over an authorization a concurrent confirm recorded meanwhile.
     s.exec(
@@ -222,12 +231,29 @@ Response handle_confirm(const Request& req, Context& ctx) {
   const int64_t show_id = c.id;
   const AuthUser& user = c.user;
   std::string key = req.header("idempotency-key");  // its form is checked by the serve loop
-  auto body = read_json(req, {"hold_id", "payment_token"});
+  // No body or no hold_id (clients of seed 000): the caller's hold on this show.
+  auto body = read_json_or_empty(req, {"hold_id", "payment_token"});
   CINEMA_RETURN_IF_ERROR(body);
-  auto hold_id = body->integer("hold_id", true, 1, INT64_MAX);
+  auto hold_id = body->integer("hold_id", false, 1, INT64_MAX);
   auto token = body->string("payment_token", false, 1, 200);
   CINEMA_RETURN_IF_ERROR(body->finish());
   std::string request_hash = sha256_hex(std::to_string(show_id) + "\n" + req.body);
+  if (!hold_id) {
+    auto mine = ctx.db().autocommit([&](Session& s) -> StatusOr<int64_t> {
+      // A retry of a confirm that succeeded: its hold is no longer active.
+      if (!key.empty()) {
+        if (auto earlier = replay(s, user.id, key, request_hash)) {
+          if (!earlier->ok()) return earlier->problem();
+          Rows r = s.query("SELECT hold_id FROM reservations WHERE id = JSON_VALUE(?, '$.id')",
+                           (*earlier)->body);
+          if (r->next() && !r->isNull(1)) return r->getInt64(1);
+        }
+      }
+      return my_hold_on_show(s, user.id, show_id);
+    });
+    CINEMA_RETURN_IF_ERROR(mine);
+    hold_id = *mine;
+  }
   // authorize -> one short transaction -> capture (or void): the provider is
   // never called inside the transaction, whose body may run again.
   std::optional<std::string> payment_ref;

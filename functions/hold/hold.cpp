@@ -284,10 +284,17 @@ Response release(const Request& req, Context& ctx) {
   CINEMA_ASSIGN_OR_RETURN(const Caller c, caller_on(req, ctx));
   const int64_t show_id = c.id;
   const AuthUser& user = c.user;
-  auto body = read_json(req, {"hold_id"});
+  // No body (clients of seed 000): the caller's hold on this show.
+  auto body = read_json_or_empty(req, {"hold_id"});
   CINEMA_RETURN_IF_ERROR(body);
-  auto hold_id = body->integer("hold_id", true, 1, INT64_MAX);
+  auto hold_id = body->integer("hold_id", false, 1, INT64_MAX);
   CINEMA_RETURN_IF_ERROR(body->finish());
+  if (!hold_id) {
+    auto mine =
+        ctx.db().autocommit([&](Session& s) { return my_hold_on_show(s, user.id, show_id); });
+    CINEMA_RETURN_IF_ERROR(mine);
+    hold_id = *mine;
+  }
   auto events = ctx.db().transaction([&](Session& s) -> StatusOr<std::vector<OutboxEvent>> {
     Rows h =
         s.query("SELECT status FROM holds WHERE id = ? AND show_id = ? AND user_id = ? FOR UPDATE",

@@ -65,7 +65,7 @@ Response one(const Request& req, Context& ctx) {
         "JOIN halls h ON h.id = sh.hall_id JOIN cinemas c ON c.id = h.cinema_id WHERE r.id = ?",
         *id);
     if (!rs->next() || !owns_cinema(*user, {0, rs->getInt64("owner_id")})) return std::nullopt;
-    return reservation_json(s, *id);
+    return reservation_json(s, *id, true);
   });
   if (!body) return Response::problem(not_found("No such reservation"));
   return Response::json(200, *body).with_header("Cache-Control", "no-store");

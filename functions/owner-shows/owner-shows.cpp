@@ -335,8 +335,8 @@ Response remove(const Request& req, Context& ctx) {
         s.query("SELECT id FROM reservations WHERE show_id = ? LIMIT 1 LOCK IN SHARE MODE", id);
     if (booked->next()) {
       return conflict(
-          "This show has reservations, so it cannot be deleted; shows with bookings are not "
-          "cascade-cancelled");
+          "This show has reservations, so it cannot be deleted; cancel it instead with POST "
+          "/v1/shows/{id}/cancel, which cancels and refunds them");
     }
     if (lock_taken_seats(s, id) > 0) {
       return conflict(

@@ -73,7 +73,7 @@ Response one(const Request& req, Context& ctx) {
     bool visible = user->role == "ADMIN" || rs->getInt64("user_id") == user->id ||
                    (user->role == "OWNER" && rs->getInt64("owner_id") == user->id);
     if (!visible) return std::nullopt;  // 404: do not reveal that it exists
-    return reservation_json(s, *id);
+    return reservation_json(s, *id, true);
   });
   if (!body) return Response::problem(not_found("No such reservation"));
   return Response::json(200, *body).with_header("Cache-Control", "no-store");

@@ -119,10 +119,11 @@ const char* status_json(char code) {
 
 std::optional<Rendered> render(Context& ctx, int64_t show_id, const std::string& version) {
   return ctx.db().autocommit([&](Session& s) -> std::optional<Rendered> {
-    Rows show = s.query("SELECT currency, seat_version FROM shows WHERE id = ?", show_id);
+    Rows show = s.query("SELECT currency, seat_version, status FROM shows WHERE id = ?", show_id);
     if (!show->next()) return std::nullopt;
     std::string currency = show->getString(1);
     int64_t seat_version = show->getInt64(2);
+    std::string show_status = show->getString(3);
     auto& all = layouts();
     if (all.size() >= kMaxLocalShows && all.find(show_id) == all.end()) all.clear();
     Layout& l = all[show_id];
@@ -166,12 +167,14 @@ std::optional<Rendered> render(Context& ctx, int64_t show_id, const std::string&
     }
     std::string states(status.size(), 'F');
     for (size_t i = 0; i < status.size(); ++i) states[i] = status[i][1];  // "HELD" -> 'H'
-    out.digest = sha256_hex(l.digest + "|" + currency + "|" + version + "|" + states);
+    out.digest =
+        sha256_hex(l.digest + "|" + currency + "|" + show_status + "|" + version + "|" + states);
     JsonWriter w;
     w.begin_object()
         .field("show_id", show_id)
         .field("version", version)
         .field("currency", currency)
+        .field("show_status", show_status)  // SCHEDULED | CANCELLED
         .key("seats")
         .begin_array()
         .end_array()

@@ -1,4 +1,5 @@
-// GET /v1/shows/{id}/seats -> {show_id,version,currency,seats:[{seat_id,row,number,grid_row,
+// GET /v1/shows/{id}/seats ->
+// {show_id,version,currency,show_status,seats:[{seat_id,row,number,grid_row,
 // grid_col,type,status,price_cents}]}. The hottest read:
 //   - one tiny Redis read of the show's version per request; the rendered map
 //     for that version comes from this process's memory, else from Redis,

@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "cinema/log.h"
+#include "cinema/refunds.h"
 #include "tasks.h"
 
 namespace cinema::worker {
@@ -62,6 +63,10 @@ int64_t settle_payments(Context& ctx, Deadline deadline) {
     }
   }
   return settled;
+}
+
+int64_t settle_refunds(Context& ctx, Deadline deadline) {
+  return settle_pending_refunds(ctx, 0, 100, [&] { return should_stop(deadline); });
 }
 
 }  // namespace cinema::worker

@@ -27,6 +27,11 @@ int64_t sweep_expired_holds(Context& ctx, Deadline deadline);
 // uses, voids those none took (see functions/confirm).
 int64_t settle_payments(Context& ctx, Deadline deadline);
 
+// Refunds a cancellation recorded but did not finish (provider unreachable,
+// process died after the commit): asked again under their own idempotency
+// key (cinema/refunds.h). Returns how many succeeded.
+int64_t settle_refunds(Context& ctx, Deadline deadline);
+
 // Deletes published outbox rows and processed_events markers older than
 // history_retention_hours, a batch per statement (short locks).
 int64_t prune_history(Context& ctx, Deadline deadline);

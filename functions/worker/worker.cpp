@@ -70,6 +70,7 @@ void run_tasks(Context& ctx, Deadline deadline) {
   }
   timed("deliver_webhooks", [&] { return deliver_webhooks(ctx, deadline); });
   timed("settle_payments", [&] { return settle_payments(ctx, deadline); });
+  timed("settle_refunds", [&] { return settle_refunds(ctx, deadline); });
   timed("prune_history", [&] { return prune_history(ctx, deadline); });
 }
 
@@ -113,6 +114,8 @@ void run_continuously(Context& ctx, Deadline end) {
           "deliver_webhooks", [&] { return deliver_webhooks(ctx, end); }, true);
       timed(
           "settle_payments", [&] { return settle_payments(ctx, end); }, true);
+      timed(
+          "settle_refunds", [&] { return settle_refunds(ctx, end); }, true);
       next_slow = now + kSlowTasks;
     }
     if (now >= next_prune) {

@@ -59,9 +59,9 @@ struct Binding {
 // The durable queues' bindings, declared by declare_event_topology and read
 // by routes_to_durable_queue: one list, so the two cannot drift apart.
 constexpr Binding kDurableBindings[] = {
-    {kWaitlistQueue, "seat.released"},
-    {kNotificationsQueue, "booking.*"},
-    {kNotificationsQueue, "waitlist.*"},
+    {kWaitlistQueue, "seat.released"},         {kNotificationsQueue, "booking.*"},
+    {kNotificationsQueue, "waitlist.*"},       {kNotificationsQueue, "show.cancelled"},
+    {kNotificationsQueue, "payment.refunded"},
 };
 
 // Topic matching for patterns of literal words and "*" (no "#" here).

@@ -26,6 +26,7 @@ std::string live_message(int64_t show_id, const OutboxEvent& e) {
   const char* status = e.type == "seat.held"           ? "HELD"
                        : e.type == "seat.released"     ? "FREE"
                        : e.type == "booking.confirmed" ? "RESERVED"
+                       : e.type == "show.cancelled"    ? "CANCELLED"  // the show, not a seat
                                                        : nullptr;
   if (status == nullptr) return "";
   rapidjson::Document d;

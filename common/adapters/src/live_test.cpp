@@ -16,5 +16,13 @@ TEST(LiveMessage, CarriesSeatsButNoUserData) {
   EXPECT_EQ(live_message(7, {"id", "seat.released", "not json"}), "");
 }
 
+TEST(LiveMessage, SaysTheShowIsCancelled) {
+  OutboxEvent e{"id", "show.cancelled",
+                R"({"event_id":"id","type":"show.cancelled","data":{"show_id":7,)"
+                R"("reason":"flood","cancelled_by":5}})"};
+  EXPECT_EQ(live_message(7, e),
+            R"({"type":"show.cancelled","show_id":7,"status":"CANCELLED","seat_ids":[]})");
+}
+
 }  // namespace
 }  // namespace cinema

@@ -57,6 +57,20 @@ void after_seat_change(Context& ctx, int64_t show_id, const std::vector<OutboxEv
   ctx.after_response([&ctx, show_id, events] { ctx.live().publish(show_id, events); });
 }
 
+StatusOr<int64_t> my_hold_on_show(Session& s, int64_t user_id, int64_t show_id) {
+  Rows rs = s.query(
+      "SELECT id, status, expires_at <= NOW(3) AS expired FROM holds WHERE show_id = ? AND "
+      "user_id = ? ORDER BY status = 'ACTIVE' DESC, id DESC LIMIT 1",
+      show_id, user_id);
+  if (!rs->next()) return not_found("You have no hold on this show");
+  const std::string status = get_string(*rs, "status");
+  if (status == "EXPIRED" || (status == "ACTIVE" && rs->getInt("expired") == 1)) {
+    return gone("Your hold on this show has expired; hold the seats again");
+  }
+  if (status != "ACTIVE") return not_found("You have no active hold on this show");
+  return rs->getInt64("id");
+}
+
 std::string id_array(const std::vector<int64_t>& ids) {
   JsonWriter w;
   w.begin_array();
@@ -133,10 +147,15 @@ std::vector<std::string> reservations_json(Session& s, const std::vector<int64_t
   return out;
 }
 
-std::optional<std::string> reservation_json(Session& s, int64_t reservation_id) {
+std::optional<std::string> reservation_json(Session& s, int64_t reservation_id, bool with_payment) {
   auto one = reservations_json(s, {reservation_id});
   if (one.empty()) return std::nullopt;
-  return std::move(one.front());
+  std::string out = std::move(one.front());
+  if (with_payment) {
+    out.pop_back();  // '}'
+    out += ",\"payment\":" + payment_json(s, reservation_id) + "}";
+  }
+  return out;
 }
 
 StatusOr<CancelResult> cancel_reservation(Context& ctx, const AuthUser& actor,
@@ -156,23 +175,14 @@ StatusOr<CancelResult> cancel_reservation(Context& ctx, const AuthUser& actor,
       return conflict("The reservation is already cancelled");
     }
     if (r->getInt("started") == 1) return conflict("The show has already started");
-    Rows seat_rows =
-        s.query("SELECT seat_id FROM reservation_seats WHERE reservation_id = ? AND active = 1",
-                reservation_id);
-    std::vector<int64_t> seat_ids;
-    while (seat_rows->next()) seat_ids.push_back(seat_rows->getInt64("seat_id"));
-    s.exec(
-        "UPDATE show_seats SET status = 'FREE', reservation_id = NULL, hold_id = NULL, "
-        "held_until = NULL WHERE show_id = ? AND reservation_id = ? AND status = 'RESERVED'",
-        show_id, reservation_id);
-    s.exec("UPDATE reservation_seats SET active = NULL WHERE reservation_id = ?", reservation_id);
-    s.exec(
-        "UPDATE reservations SET status = 'CANCELLED', cancelled_at = NOW(3), cancelled_by = ? "
-        "WHERE id = ?",
-        actor.id, reservation_id);
+    CancelledSeats cancelled = cancel_confirmed(
+        s, show_id, reservation_id, actor.id,
+        actor.id == ref.user_id ? "cancelled by the customer" : "cancelled by the cinema");
+    const std::vector<int64_t>& seat_ids = cancelled.seat_ids;
     CancelResult out;
     out.show_id = show_id;
-    out.body = *reservation_json(s, reservation_id);
+    out.refund = cancelled.refund;
+    out.body = *reservation_json(s, reservation_id, true);
     JsonWriter data;
     data.begin_object()
         .field("show_id", show_id)
@@ -181,6 +191,7 @@ StatusOr<CancelResult> cancel_reservation(Context& ctx, const AuthUser& actor,
         .field("cancelled_by", actor.id)
         .key("seat_ids")
         .raw(id_array(seat_ids))
+        .field("refund_cents", cancelled.refund.amount_cents)
         .end_object();
     out.events.push_back(write_event(s, ctx, "seat.released", "show", show_id, data.str()));
     out.events.push_back(
@@ -194,7 +205,38 @@ Response cancel_reservation_response(Context& ctx, const AuthUser& actor, int64_
   auto result = cancel_reservation(ctx, actor, reservation_id, allowed);
   CINEMA_RETURN_IF_ERROR(result);
   after_seat_change(ctx, result->show_id, result->events);
-  return Response::json(200, result->body);
+  std::string body = result->body;
+  if (result->refund.refund_id != 0) {
+    settle_refund(ctx, result->refund.refund_id);
+    try {
+      body = ctx.db()
+                 .autocommit([&](Session& s) { return reservation_json(s, reservation_id, true); })
+                 .value_or(body);
+    } catch (const std::exception& e) {
+      log(LogLevel::kWarn, "reservation re-read failed", {{"error", e.what()}});
+    }
+  }
+  return Response::json(200, body);
+}
+
+CancelledSeats cancel_confirmed(Session& s, int64_t show_id, int64_t reservation_id,
+                                int64_t actor_id, const std::string& reason) {
+  CancelledSeats out;
+  Rows seat_rows =
+      s.query("SELECT seat_id FROM reservation_seats WHERE reservation_id = ? AND active = 1",
+              reservation_id);
+  while (seat_rows->next()) out.seat_ids.push_back(seat_rows->getInt64("seat_id"));
+  s.exec(
+      "UPDATE show_seats SET status = 'FREE', reservation_id = NULL, hold_id = NULL, "
+      "held_until = NULL WHERE show_id = ? AND reservation_id = ? AND status = 'RESERVED'",
+      show_id, reservation_id);
+  s.exec("UPDATE reservation_seats SET active = NULL WHERE reservation_id = ?", reservation_id);
+  s.exec(
+      "UPDATE reservations SET status = 'CANCELLED', cancelled_at = NOW(3), cancelled_by = ?, "
+      "cancel_reason = ? WHERE id = ?",
+      actor_id, reason.substr(0, 500), reservation_id);
+  out.refund = record_refund(s, reservation_id, show_id, reason);
+  return out;
 }
 
 }  // namespace cinema

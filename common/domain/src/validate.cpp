@@ -120,6 +120,14 @@ StatusOr<JsonBody> read_json(const Request& req, std::initializer_list<std::stri
   return JsonBody::parse(req.body, allowed);
 }
 
+StatusOr<JsonBody> read_json_or_empty(const Request& req,
+                                      std::initializer_list<std::string_view> allowed) {
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return JsonBody::parse("{}", allowed);
+  }
+  return read_json(req, allowed);
+}
+
 Status check_rate(RateLimiter& limiter, const std::string& key, const BucketSpec& spec) {
   RateDecision d = limiter.consume(key, spec);
   if (d.allowed) return Status();

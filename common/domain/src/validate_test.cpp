@@ -61,5 +61,22 @@ TEST(ReadJson, ChecksContentType) {
   EXPECT_EQ(read_json(r, {}).problem().status, 400);
 }
 
+TEST(ReadJsonOrEmpty, AnEmptyBodyIsAnEmptyObjectWhateverItsType) {
+  Request r;
+  for (const char* empty : {"", " \r\n"}) {
+    r.body = empty;
+    auto b = read_json_or_empty(r, {"hold_id"});
+    ASSERT_TRUE(b.ok()) << '"' << empty << '"';
+    EXPECT_FALSE(b->integer("hold_id", false, 1, 10).has_value());
+    EXPECT_TRUE(b->finish().ok());
+  }
+  r.body = R"({"hold_id":3})";
+  EXPECT_EQ(read_json_or_empty(r, {"hold_id"}).problem().status, 415);  // a body still needs JSON
+  r.headers["content-type"] = "application/json";
+  EXPECT_EQ(*read_json_or_empty(r, {"hold_id"})->integer("hold_id", true, 1, 10), 3);
+  r.body = R"({"seat":3})";
+  EXPECT_EQ(read_json_or_empty(r, {"hold_id"}).problem().status, 400);
+}
+
 }  // namespace
 }  // namespace cinema

@@ -105,6 +105,24 @@ Config Config::from_env() {
   }
   c.webhook_timeout_ms = env_int("CINEMA_WEBHOOK_TIMEOUT_MS", c.webhook_timeout_ms, 100, 60000);
   c.webhook_max_attempts = env_int("CINEMA_WEBHOOK_MAX_ATTEMPTS", c.webhook_max_attempts, 1, 100);
+  c.payment.provider = env_string("CINEMA_PAYMENT_PROVIDER", c.payment.provider);
+  if (c.payment.provider != "mock" && c.payment.provider != "http") {
+    throw std::runtime_error("CINEMA_PAYMENT_PROVIDER must be mock or http");
+  }
+  c.payment.url = env_string("CINEMA_PAYMENT_HTTP_URL", "");
+  c.payment.secret = env_string("CINEMA_PAYMENT_HTTP_SECRET", "");
+  if (c.payment.provider == "http") {
+    if (c.payment.url.rfind("http://", 0) != 0 && c.payment.url.rfind("https://", 0) != 0) {
+      throw std::runtime_error("CINEMA_PAYMENT_HTTP_URL must be an http(s) URL");
+    }
+    if (c.payment.secret.size() < 16) {
+      throw std::runtime_error("CINEMA_PAYMENT_HTTP_SECRET must have at least 16 characters");
+    }
+  }
+  while (!c.payment.url.empty() && c.payment.url.back() == '/') c.payment.url.pop_back();
+  c.payment.connect_timeout_ms =
+      env_int("CINEMA_PAYMENT_CONNECT_TIMEOUT_MS", c.payment.connect_timeout_ms, 50, 60000);
+  c.payment.timeout_ms = env_int("CINEMA_PAYMENT_TIMEOUT_MS", c.payment.timeout_ms, 100, 120000);
   c.worker_lock_file = env_string("CINEMA_WORKER_LOCK_FILE", c.worker_lock_file);
   c.relay_batch = env_int("CINEMA_RELAY_BATCH", c.relay_batch, 1, 10000);
   c.history_retention_hours =

@@ -14,6 +14,7 @@
 #include "cinema/db.h"
 #include "cinema/http.h"
 #include "cinema/outbox.h"
+#include "cinema/refunds.h"
 #include "cinema/seat_picker.h"
 #include "cinema/status.h"
 
@@ -39,21 +40,41 @@ std::vector<SeatCell> load_seat_cells(Session& s, int64_t show_id, PickRequest& 
 // read renders fresh) and send the live hint once answered. Never throws.
 void after_seat_change(Context& ctx, int64_t show_id, const std::vector<OutboxEvent>& events);
 
+// The caller's hold on a show when a request names none (clients written for
+// seed 000 confirm and release "my hold"): the ACTIVE one; 410 when the
+// latest has expired; 404 when there is none.
+StatusOr<int64_t> my_hold_on_show(Session& s, int64_t user_id, int64_t show_id);
+
 // JSON array text "[1,2,3]".
 std::string id_array(const std::vector<int64_t>& ids);
 
 // {id, show_id, user_id, status, source, seat_ids, seats:[{seat_id,row,number,price_cents}],
-//  total_cents, currency, created_at, cancelled_at}; nullopt if missing.
-std::optional<std::string> reservation_json(Session& s, int64_t reservation_id);
-// The same for many reservations in two queries, in the order of `ids`
-// (missing ones left out).
+//  total_cents, currency, created_at, cancelled_at}; nullopt if missing. With
+// `with_payment`, also payment: {status, amount_cents, refunded_cents, currency}
+// (null when it was not paid through the payment seam).
+std::optional<std::string> reservation_json(Session& s, int64_t reservation_id,
+                                            bool with_payment = false);
+// The same (without payment) for many reservations in two queries, in the
+// order of `ids` (missing ones left out).
 std::vector<std::string> reservations_json(Session& s, const std::vector<int64_t>& ids);
 
 struct CancelResult {
-  std::string body;  // the reservation after cancelling
+  std::string body;  // the reservation after cancelling, with its payment
   int64_t show_id = 0;
   std::vector<OutboxEvent> events;
+  RefundIntent refund;  // settled after the commit (cinema/refunds.h)
 };
+
+// Inside a transaction, the reservation's row locked and CONFIRMED: its seats
+// back to FREE (when `free_seats`), reservation_seats.active cleared, status
+// CANCELLED with who and why, and its refund recorded. Returns the seat ids it
+// had and the refund; writes no event (the caller does).
+struct CancelledSeats {
+  std::vector<int64_t> seat_ids;
+  RefundIntent refund;
+};
+CancelledSeats cancel_confirmed(Session& s, int64_t show_id, int64_t reservation_id,
+                                int64_t actor_id, const std::string& reason);
 
 // Cancels a CONFIRMED reservation before its show starts: seats back to FREE,
 // reservation_seats.active cleared, seat.released + booking.cancelled events
@@ -67,8 +88,10 @@ struct ReservationRef {
 StatusOr<CancelResult> cancel_reservation(Context& ctx, const AuthUser& actor,
                                           int64_t reservation_id,
                                           bool (*allowed)(const AuthUser&, const ReservationRef&));
-// The DELETE answer of both cancel routes: cancel_reservation, then the seat
-// change announced (after_seat_change), as 200 with the reservation or a problem.
+// The DELETE answer of both cancel routes: cancel_reservation, then its
+// refund asked of the provider (left to the worker if that fails) and the
+// seat change announced (after_seat_change), as 200 with the reservation and
+// its payment, or a problem.
 Response cancel_reservation_response(Context& ctx, const AuthUser& actor, int64_t reservation_id,
                                      bool (*allowed)(const AuthUser&, const ReservationRef&));
 

@@ -30,6 +30,10 @@ std::optional<std::string> read_text(JsonBody& body, std::string_view field, boo
 // The request's JSON object body: 415 unless Content-Type is JSON, 400 when
 // empty, malformed, or carrying fields outside `allowed`.
 StatusOr<JsonBody> read_json(const Request& req, std::initializer_list<std::string_view> allowed);
+// The same, but an empty body (any Content-Type, or none) reads as {}: for
+// routes whose every field is optional.
+StatusOr<JsonBody> read_json_or_empty(const Request& req,
+                                      std::initializer_list<std::string_view> allowed);
 
 // 429 problem with Retry-After when the bucket `key` is empty.
 Status check_rate(RateLimiter& limiter, const std::string& key, const BucketSpec& spec);

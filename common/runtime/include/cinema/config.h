@@ -62,6 +62,15 @@ struct RateSettings {
   std::string exempt_addresses;
 };
 
+// The payment provider (cinema/payment.h).
+struct PaymentSettings {
+  std::string provider = "mock";  // mock | http
+  std::string url;                // http: the gateway's base URL
+  std::string secret;             // http: sent as `Authorization: Bearer <secret>`
+  int64_t connect_timeout_ms = 1000;
+  int64_t timeout_ms = 5000;  // whole call
+};
+
 struct Config {
   std::string function_name = "cinema";
   DbSettings db;
@@ -69,6 +78,7 @@ struct Config {
   AmqpSettings amqp;
   JwtSettings jwt;
   RateSettings rate;
+  PaymentSettings payment;
   int64_t argon2_opslimit = 2;
   int64_t argon2_memlimit_kib = 19456;  // OWASP minimum for argon2id: m=19 MiB, t=2
   int64_t max_body_bytes = 64 * 1024;
