@@ -157,6 +157,14 @@ bool charge_waitlist_entry(Context& ctx, const PendingCharge& c) {
     Authorization auth =
         ctx.payments().authorize({c.user_id, c.hold_id, c.amount_cents, c.currency, c.token},
                                  payment_key_for_hold(c.hold_id, 1));
+    if (auth.unavailable) {
+      // Neither approved nor declined: the hold stays an offer the customer
+      // can claim, and the next scan asks again under the same key.
+      log(LogLevel::kWarn,
+          "payment provider unavailable; waiting-list charge left for the next run",
+          {{"entry_id", c.entry_id}, {"hold_id", c.hold_id}, {"reason", auth.reason}});
+      return false;
+    }
     record_authorization(ctx, c, auth);
     if (!auth.approved) {
       end_declined(ctx, c, auth.reason);
