@@ -253,7 +253,7 @@ nginx_identity() {
 function_env() {
   local v
   FN_ENV=(PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" LANG=C.UTF-8 HOME="${HOME:-/}")
-  for v in "${CINEMA_FUNCTION_VARS[@]}" $(cinema_extra_vars); do FN_ENV+=("$v=${!v}"); done
+  for v in "${CINEMA_FUNCTION_VARS[@]}" $(cinema_extra_vars); do FN_ENV+=("$v=${!v-}"); done
 }
 
 supervisor_render() {
