@@ -89,7 +89,8 @@ TEST(ShowCancel, TheOwnerCancelsHoldsReservationsAndTheWaitingListAndRefundsEver
   // The seat map says so; holds and waiting-list joins are refused.
   SeatMap m = seat_map(v.show_id);
   ASSERT_TRUE(m.ok()) << m.response.describe();
-  EXPECT_NE(m.response.body.find("\"show_status\":\"CANCELLED\""), std::string::npos);
+  EXPECT_NE(m.response.body.find("\"show_status\":\"CANCELLED\""), std::string::npos)
+      << m.response.body.substr(0, 200);
   for (const Seat& s : m.seats) EXPECT_EQ(s.status, "FREE") << "seat " << s.id;
   EXPECT_TRUE(IsProblem(hold_seats(holder, v.show_id, {seats[0]}), 409));
   EXPECT_TRUE(IsProblem(hold_best(holder, v.show_id, 1, false), 409));
