@@ -302,37 +302,32 @@ Response bookings(const Request& req, Context& ctx, const Scope& scope) {
 
     std::vector<int64_t> ids;
     std::vector<std::string> extras;
-    bool more = false;
-    Rows rs = s.query_list(sql, p);
-    while (rs->next()) {
-      if (static_cast<int64_t>(ids.size()) == limit) {
-        more = true;
-        break;
-      }
-      ids.push_back(rs->getInt64("id"));
+    Rows rows = s.query_list(sql, p);
+    const bool more = read_page(*rows, limit, [&](sql::ResultSet& row) {
+      ids.push_back(row.getInt64("id"));
       // What the reservation's own JSON lacks: where and who, as members
       // appended to it below.
       JsonWriter w;
       w.begin_object()
           .key("show")
           .begin_object()
-          .field("id", rs->getInt64("show_id"))
-          .field("title", get_string(*rs, "title"))
-          .field("starts_at", sql_time_to_rfc3339(get_string(*rs, "starts_at")))
+          .field("id", row.getInt64("show_id"))
+          .field("title", get_string(row, "title"))
+          .field("starts_at", sql_time_to_rfc3339(get_string(row, "starts_at")))
           .end_object()
           .key("cinema")
           .begin_object()
-          .field("id", rs->getInt64("cinema_id"))
-          .field("name", get_string(*rs, "cinema_name"))
+          .field("id", row.getInt64("cinema_id"))
+          .field("name", get_string(row, "cinema_name"))
           .end_object()
           .key("user")
           .begin_object()
-          .field("id", rs->getInt64("user_id"))
-          .field("email", get_string(*rs, "email"))
+          .field("id", row.getInt64("user_id"))
+          .field("email", get_string(row, "email"))
           .end_object()
           .end_object();
       extras.push_back(w.str());
-    }
+    });
     std::vector<std::string> items = reservations_json(s, ids);
     JsonWriter w;
     w.begin_object().key("items").begin_array();
@@ -342,11 +337,7 @@ Response bookings(const Request& req, Context& ctx, const Scope& scope) {
       w.raw(item + "," + extras[i].substr(1));
     }
     w.end_array();
-    if (more) {
-      w.field("next_cursor", make_cursor({{"before_id", ids.back()}}));
-    } else {
-      w.null_field("next_cursor");
-    }
+    write_next_cursor(w, more, {{"before_id", more ? ids.back() : 0}});
     w.end_object();
     return w.str();
   });
@@ -541,27 +532,22 @@ Response stats(const Request& req, Context& ctx, const Scope& scope) {
     std::vector<int64_t> ids;
     std::map<int64_t, ShowFigures> figs;
     int64_t last_start = 0;
-    bool more = false;
-    Rows rs = s.query_list(sql, p);
-    while (rs->next()) {
-      if (static_cast<int64_t>(ids.size()) == limit) {
-        more = true;
-        break;
-      }
-      const int64_t id = rs->getInt64("id");
+    Rows rows = s.query_list(sql, p);
+    const bool more = read_page(*rows, limit, [&](sql::ResultSet& row) {
+      const int64_t id = row.getInt64("id");
       ids.push_back(id);
-      last_start = rs->getInt64("start_s");
+      last_start = row.getInt64("start_s");
       JsonWriter w;
       w.begin_object()
           .field("show_id", id)
-          .field("title", get_string(*rs, "title"))
-          .field("starts_at", sql_time_to_rfc3339(get_string(*rs, "starts_at")))
-          .field("status", get_string(*rs, "status"))
-          .field("cinema_id", rs->getInt64("cinema_id"))
-          .field("cinema_name", get_string(*rs, "cinema_name"))
+          .field("title", get_string(row, "title"))
+          .field("starts_at", sql_time_to_rfc3339(get_string(row, "starts_at")))
+          .field("status", get_string(row, "status"))
+          .field("cinema_id", row.getInt64("cinema_id"))
+          .field("cinema_name", get_string(row, "cinema_name"))
           .end_object();
       figs[id].head = w.str();
-    }
+    });
     if (!ids.empty()) fill_show_figures(s, ids, figs);
 
     // Sales per day: the reservations made in the window, read from the
@@ -625,11 +611,7 @@ Response stats(const Request& req, Context& ctx, const Scope& scope) {
         .begin_array();
     for (int64_t id : ids) write_show(w, figs[id]);
     w.end_array();
-    if (more) {
-      w.field("next_cursor", make_cursor({{"after_start", last_start}, {"after_id", ids.back()}}));
-    } else {
-      w.null_field("next_cursor");
-    }
+    write_next_cursor(w, more, {{"after_start", last_start}, {"after_id", more ? ids.back() : 0}});
     // The days and totals: members of the cached object, appended.
     std::string out = w.str();
     return out + "," + days_json.substr(1);

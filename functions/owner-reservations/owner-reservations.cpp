@@ -30,23 +30,13 @@ Response show_reservations(const Request& req, Context& ctx) {
         "ORDER BY id LIMIT ?",
         show_id, cursor ? cursor->at("after_id") : int64_t{0}, status, status, limit + 1);
     std::vector<int64_t> ids;
-    bool more = false;
-    while (rs->next()) {
-      if (static_cast<int64_t>(ids.size()) == limit) {
-        more = true;
-        break;
-      }
-      ids.push_back(rs->getInt64("id"));
-    }
+    const bool more =
+        read_page(*rs, limit, [&](sql::ResultSet& row) { ids.push_back(row.getInt64("id")); });
     JsonWriter w;
     w.begin_object().field("show_id", show_id).key("items").begin_array();
     for (const std::string& r : reservations_json(s, ids)) w.raw(r);
     w.end_array();
-    if (more) {
-      w.field("next_cursor", make_cursor({{"after_id", ids.back()}}));
-    } else {
-      w.null_field("next_cursor");
-    }
+    write_next_cursor(w, more, {{"after_id", more ? ids.back() : 0}});
     w.end_object();
     return w.str();
   });

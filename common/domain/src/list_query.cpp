@@ -116,4 +116,12 @@ std::string make_cursor(const std::map<std::string, int64_t>& members) {
   return encode_cursor(w.str());
 }
 
+void write_next_cursor(JsonWriter& w, bool more, const std::map<std::string, int64_t>& members) {
+  if (more) {
+    w.field("next_cursor", make_cursor(members));
+  } else {
+    w.null_field("next_cursor");
+  }
+}
+
 }  // namespace cinema

@@ -11,7 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "cinema/db.h"
 #include "cinema/http.h"
+#include "cinema/json.h"
 #include "cinema/status.h"
 
 namespace cinema {
@@ -55,5 +57,20 @@ class QueryReader {
 
 // A cursor over integer members, e.g. {"before_id": 12}.
 std::string make_cursor(const std::map<std::string, int64_t>& members);
+
+// Reads a page from `rs`, a query that asked for `limit` + 1 rows: calls
+// `each(row)` on the first `limit` of them and answers whether there was one
+// more (a next page).
+template <class F>
+bool read_page(sql::ResultSet& rs, int64_t limit, F&& each) {
+  for (int64_t n = 0; rs.next(); ++n) {
+    if (n == limit) return true;
+    each(rs);
+  }
+  return false;
+}
+
+// "next_cursor": the cursor of `members` when there is a next page, else null.
+void write_next_cursor(JsonWriter& w, bool more, const std::map<std::string, int64_t>& members);
 
 }  // namespace cinema
