@@ -139,6 +139,7 @@ cinema_profile() {
   # (space or comma separated), and live connections per client address.
   export CINEMA_ALLOWED_ORIGINS=${CINEMA_ALLOWED_ORIGINS:-}
   export CINEMA_LIVE_CONNECTIONS_PER_ADDRESS=${CINEMA_LIVE_CONNECTIONS_PER_ADDRESS:-20}
+  export CINEMA_METRICS_ALLOW=${CINEMA_METRICS_ALLOW:-}
 
   case $profile in
     test) # the integration suite relies on these exact values
