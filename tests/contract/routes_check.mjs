@@ -3,7 +3,7 @@
 // must be the same set (method and path template, `{id}` parameters):
 //   - every route of `scripts/routes table` is an operation of the spec;
 //   - every operation of the spec is routed, or is one nginx serves itself
-//     (STATIC below: the description as a static file).
+//     (STATIC below: the description as a static file, the live events).
 // Run by ctest (openapi_routes, label unit) on the bundled JSON the build makes.
 //   node tests/contract/routes_check.mjs --spec build/openapi/site/openapi.json \
 //        [--routes-dir build/routes] [--functions infra/functions.conf]
@@ -23,8 +23,9 @@ const routesArgs = ['table'];
 if (opt('--routes-dir')) routesArgs.push('--routes-dir', opt('--routes-dir'));
 if (opt('--functions')) routesArgs.push('--functions', opt('--functions'));
 
-// Served by nginx from the build's static directory, not by a function.
-const STATIC = new Set(['GET /v1/openapi.json']);
+// Served by nginx itself, not by a function: the description (a static file
+// of the build) and the live seat events (nchan, nginx/live.conf.in).
+const STATIC = new Set(['GET /v1/openapi.json', 'GET /v1/shows/{id}/events', 'OPTIONS /v1/shows/{id}/events']);
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 const spec = JSON.parse(readFileSync(specFile, 'utf8'));

@@ -15,6 +15,7 @@
 // cannot fall behind the API. Not checked:
 //   - status 0: the transfer itself failed (timeouts, resets of outage tests);
 //   - compressed bodies (Content-Encoding: gzip), which the log cannot carry;
+//   - paths outside /v1/ and /metrics: the web client's static files, /docs/;
 //   - requests to no documented operation (unknown paths and methods, probes):
 //     those must be 4xx answers (nginx's 404/405 pages), never a 2xx, and a
 //     problem+json one must be a Problem.
@@ -46,7 +47,7 @@ if (!logFile) {
 }
 
 const spec = JSON.parse(readFileSync(specFile, 'utf8'));
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options'];
 
 // Close every object schema that lists its properties and says nothing about
 // others (and is not a combination), so undocumented members fail.
@@ -100,7 +101,7 @@ function validatorFor(parts) {
 }
 
 const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
-const stats = { exchanges: 0, validated: 0, no_body: 0, transport: 0, compressed: 0, unrouted: 0 };
+const stats = { exchanges: 0, validated: 0, no_body: 0, transport: 0, compressed: 0, unrouted: 0, not_api: 0 };
 const covered = new Set();
 const failures = new Map();
 function fail(where, status, what, sample, details = []) {
@@ -127,13 +128,17 @@ for (const line of lines) {
   const urlPath = x.path.split('?')[0].split('#')[0];
   const mediaType = (x.content_type || '').split(';')[0].trim().toLowerCase();
   const body = x.body ?? '';
+  if (!urlPath.startsWith('/v1/') && urlPath !== '/metrics') {
+    stats.not_api++; // the web client's static files (nginx/www), /docs/
+    continue;
+  }
   const matched = ops.filter((o) => o.re.test(urlPath));
   const op = matched.map((o) => (METHODS.includes(method) && o.item[method] ? o : null)).find(Boolean);
   if (!op) {
     stats.unrouted++;
     if (status < 400 || status >= 500) {
       fail(`${x.method} ${urlPath} (no operation)`, status, 'an undocumented route answered other than 4xx', body.slice(0, 300));
-    } else if (mediaType === 'application/problem+json') {
+    } else if (mediaType === 'application/problem+json' && x.method !== 'HEAD') {
       const problem = validatorFor(['components', 'schemas', 'Problem']);
       let value;
       try {
@@ -201,7 +206,8 @@ for (const line of lines) {
 const allOps = ops.flatMap((o) => METHODS.filter((m) => o.item[m]).map((m) => `${m.toUpperCase()} ${o.template}`));
 const missed = allOps.filter((o) => !covered.has(o));
 console.log(`contract: ${stats.exchanges} exchanges; ${stats.validated} bodies validated, ${stats.no_body} without a body, ` +
-  `${stats.compressed} compressed, ${stats.transport} transport failures, ${stats.unrouted} to no documented operation; ` +
+  `${stats.compressed} compressed, ${stats.transport} transport failures, ${stats.unrouted} to no documented operation, ` +
+  `${stats.not_api} outside the API (web client, /docs/); ` +
   `${covered.size} of ${allOps.length} operations exercised`);
 if (missed.length) console.log(`contract: not exercised: ${missed.join(', ')}`);
 if (failures.size === 0) {
