@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The contract check must pass answers the description documents and catch
 # each kind of drift: an undocumented member, a missing required member, a
-# wrong type, an undocumented status or media type, a problem that is not a
+# wrong type, an undocumented problem type, an undocumented status or media type, a problem that is not a
 # Problem, a 2xx from an undocumented route; transport failures and paths
 # outside the API are not held to it.
 #   tests/contract/validate_test.sh SPEC_JSON
@@ -44,6 +44,8 @@ expect 'an undocumented status' GET /v1/me 418 application/problem+json "$proble
 expect 'an undocumented media type' GET /v1/me 200 text/html '<p>' 'media type text/html not documented'
 expect 'a problem without its members' GET /v1/shows/7 404 application/problem+json '{"detail":"x"}' \
   "required property 'type'"
+expect 'an undocumented problem type' GET /v1/shows/7 404 application/problem+json \
+  '{"type":"/problems/made-up","title":"Made up","status":404}' '/type must be equal to one of the allowed values'
 expect 'a 2xx from an undocumented route' GET /v1/nowhere 200 application/json '{}' 'undocumented route'
 expect 'a 500' GET /v1/me 500 application/problem+json \
   '{"type":"about:blank","title":"Internal Server Error","status":500}' 'status not documented'
