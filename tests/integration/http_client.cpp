@@ -72,6 +72,37 @@ std::string random_suffix() {
   return out.str();
 }
 
+// CINEMA_CONTRACT_LOG=<file>: every exchange is appended to it as one JSON
+// line (method, path, status, content_type, content_encoding, body) for the
+// contract check (tests/contract/validate.mjs) that runs after the suite.
+void log_exchange(const std::string& method, const std::string& path, const HttpResponse& r) {
+  static std::mutex mu;
+  static FILE* out = [] {
+    const char* file = std::getenv("CINEMA_CONTRACT_LOG");
+    return file != nullptr && *file != '\0' ? std::fopen(file, "a") : nullptr;
+  }();
+  if (out == nullptr) return;
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  auto member = [&w](const char* name, const std::string& value) {
+    w.Key(name);
+    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+  };
+  w.StartObject();
+  member("method", method);
+  member("path", path);
+  w.Key("status");
+  w.Int(r.status);
+  member("content_type", r.header("content-type"));
+  member("content_encoding", r.header("content-encoding"));
+  member("body", r.body);
+  w.EndObject();
+  std::lock_guard<std::mutex> lock(mu);
+  std::fwrite(buf.GetString(), 1, buf.GetSize(), out);
+  std::fputc('\n', out);
+  std::fflush(out);
+}
+
 }  // namespace
 
 std::string HttpResponse::header(const std::string& name) const {
@@ -182,6 +213,7 @@ HttpResponse request(const std::string& method, const std::string& path, const s
   }
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
+  log_exchange(method, path, r);
   return r;
 }
 
