@@ -75,12 +75,16 @@ function form(attrs, fields, label, action) {
   return f;
 }
 
-const field = (label, attrs) =>
-  h('label', { class: 'field' }, h('span', { text: label }), h(attrs.tag || 'input', { ...attrs, tag: null }));
+let fieldSeq = 0;
+function field(label, attrs) {
+  const id = `f${++fieldSeq}`;
+  return h('div', { class: 'field' }, h('label', { for: id, text: label }), h(attrs.tag || 'input', { ...attrs, tag: null, id }));
+}
 
 function select(label, name, options, value) {
-  return h('label', { class: 'field' }, h('span', { text: label }),
-    h('select', { name }, options.map(([v, t]) => h('option', { value: v, selected: String(v) === String(value) }, t))));
+  const id = `f${++fieldSeq}`;
+  return h('div', { class: 'field' }, h('label', { for: id, text: label }),
+    h('select', { name, id }, options.map(([v, t]) => h('option', { value: v, selected: String(v) === String(value) }, t))));
 }
 
 function table(cols, rows) {
@@ -188,7 +192,7 @@ function viewCinema(id) {
   const head = h('h1', { text: 'Cinema' });
   main.replaceChildren(head, body);
   fill(body, async () => {
-    const [c, halls] = await Promise.all([get(`/v1/cinemas/${id}`), get(`/v1/cinemas/${id}/halls?limit=100`)]);
+    const [c, halls] = await Promise.all([get(`/v1/cinemas/${id}`), get(`/v1/cinemas/${id}/halls`)]);
     head.textContent = c.name;
     const parts = [h('p', { class: 'meta', text: `${c.city} · ${c.address || ''}` })];
     for (const hall of halls.items) {
@@ -424,6 +428,9 @@ function viewShow(id) {
           }
         } }, 'Leave the waiting list') : null);
       if (entry.status === 'OFFERED' && entry.hold_id && !state.hold) reload();
+      // The worker's assignment may come without a seat change here: ask again.
+      clearTimeout(state.waitPoll);
+      if (entry.status === 'WAITING') state.waitPoll = setTimeout(renderWaitlist, 3000);
       return;
     }
     if (!soldOut) {
@@ -510,6 +517,7 @@ function viewShow(id) {
 
   teardown = () => {
     clearInterval(state.timer);
+    clearTimeout(state.waitPoll);
     if (state.es) state.es.close();
   };
 
@@ -649,7 +657,7 @@ function ownerCinemas(area) {
     if (!cinemas.length) return empty('You have no cinemas yet: add one above.');
     const out = [];
     for (const c of cinemas) {
-      const halls = await get(`/v1/cinemas/${c.id}/halls?limit=100`);
+      const halls = await get(`/v1/cinemas/${c.id}/halls`);
       out.push(h('article', { class: 'card' }, h('h3', { text: `${c.name}, ${c.city}` }),
         halls.items.length ? h('ul', {}, halls.items.map((x) => h('li', { text: `${x.name}: ${x.seat_count} seats (${x.rows} × ${x.cols})` }))) : empty('No halls yet.'),
         hallEditor(c, load)));
@@ -736,7 +744,7 @@ function ownerShows(area) {
     const cinemas = await ownCinemas();
     const rows = [];
     for (const c of cinemas) {
-      const halls = await get(`/v1/cinemas/${c.id}/halls?limit=100`);
+      const halls = await get(`/v1/cinemas/${c.id}/halls`);
       for (const hall of halls.items) {
         const shows = await get(`/v1/halls/${hall.id}/shows?limit=100`);
         for (const sh of shows.items) rows.push({ ...sh, where: `${c.name}, ${hall.name}` });
@@ -761,7 +769,7 @@ function ownerShows(area) {
   fill(formBox, async () => {
     const cinemas = await ownCinemas();
     const halls = [];
-    for (const c of cinemas) for (const x of (await get(`/v1/cinemas/${c.id}/halls?limit=100`)).items) halls.push([x.id, `${c.name}: ${x.name}`]);
+    for (const c of cinemas) for (const x of (await get(`/v1/cinemas/${c.id}/halls`)).items) halls.push([x.id, `${c.name}: ${x.name}`]);
     if (!halls.length) return empty('Add a cinema and a hall first.');
     const films = (await get('/v1/films?limit=200')).items.filter((f) => user().role === 'ADMIN' || f.owner_id === user().id);
     return form({ class: 'inline' }, [select('Hall', 'hall_id', halls), select('Film', 'film_id', [['', '(title only)'], ...films.map((f) => [f.id, f.title])]),

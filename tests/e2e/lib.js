@@ -66,7 +66,7 @@ export async function show(v, title, hours, extra = {}) {
 
 export function runWorker() {
   const bin = process.env.CINEMA_WORKER_BIN || join(process.env.CINEMA_REPO || join(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'build', 'bin', 'worker');
-  execFileSync(bin, ['--once'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(bin, ['--once'], { stdio: 'pipe' }); // its log lines are of no interest here
 }
 
 let browser = null;
@@ -102,7 +102,8 @@ export async function page(who, options = {}) {
   p.errors = [];
   p.on('pageerror', (e) => p.errors.push(String(e)));
   p.on('console', (m) => {
-    if (m.type() === 'error') p.errors.push(m.text());
+    // Answers the page handles (a 401, a 402) are logged by the browser too: not errors of the page.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) p.errors.push(m.text());
   });
   return p;
 }

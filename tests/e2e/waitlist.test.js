@@ -17,7 +17,7 @@ test('the waiting list gets the seat another browser gives back', async () => {
   await withShots('waitlist', () => [w, f], async () => {
     await w.goto(`/#/shows/${sh.id}`);
     await w.getByRole('heading', { name: 'Sold out: join the waiting list' }).waitFor();
-    await w.getByLabel('Seats').fill('1');
+    await w.getByRole('spinbutton', { name: 'Seats' }).fill('1');
     await w.getByRole('button', { name: 'Join the waiting list' }).click();
     await w.getByText(/Your entry: Waiting/).waitFor();
     // Leave and join again: both work.
