@@ -39,18 +39,21 @@ function errorBox(err) {
     fields.length ? h('ul', {}, fields.map((f) => h('li', { text: f }))) : null);
 }
 
+// replaceChildren without the null, undefined and false parts.
+const put = (el, ...kids) => el.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
+
 const loading = (what = 'Loading') => h('p', { class: 'loading', role: 'status' }, `${what}…`);
 const empty = (text) => h('p', { class: 'empty' }, text);
 
 // Replace the content of a region with the result of an async builder, with
 // a loading state first and an error in words if it fails.
 async function fill(region, build, what) {
-  region.replaceChildren(loading(what));
+  put(region, loading(what));
   try {
     const content = await build();
-    region.replaceChildren(...[content].flat().filter(Boolean));
+    put(region, ...[content].flat().filter(Boolean));
   } catch (e) {
-    region.replaceChildren(errorBox(e));
+    put(region, errorBox(e));
   }
 }
 
@@ -62,12 +65,12 @@ function form(attrs, fields, label, action) {
   f.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     button.disabled = true;
-    status.replaceChildren();
+    put(status);
     try {
       const msg = await action(new FormData(f), f);
-      if (msg) status.replaceChildren(h('p', { class: 'ok', role: 'status' }, msg));
+      if (msg) put(status, h('p', { class: 'ok', role: 'status' }, msg));
     } catch (e) {
-      status.replaceChildren(errorBox(e));
+      put(status, errorBox(e));
     } finally {
       button.disabled = false;
     }
@@ -114,7 +117,7 @@ function renderNav() {
   } else {
     items.push(link('#/login', 'Log in'), link('#/register', 'Register'));
   }
-  nav.replaceChildren(h('ul', {}, items.map((i) => h('li', {}, i))));
+  put(nav, h('ul', {}, items.map((i) => h('li', {}, i))));
 }
 
 // ---- customer: browsing -----------------------------------------------------
@@ -142,7 +145,7 @@ function viewHome(params) {
   } }, h('label', { for: 'q', class: 'visually-hidden', text: 'Search shows' }),
   h('input', { id: 'q', name: 'q', type: 'search', value: q, placeholder: 'Search films and shows' }),
   h('button', { type: 'submit', text: 'Search' }));
-  main.replaceChildren(h('h1', { text: q ? `Shows matching “${q}”` : 'What’s on' }), search, results);
+  put(main, h('h1', { text: q ? `Shows matching “${q}”` : 'What’s on' }), search, results);
   fill(results, async () => {
     const r = q ? await get(`/v1/search/shows?q=${encodeURIComponent(q)}&limit=50`)
       : await get('/v1/shows?limit=50');
@@ -152,7 +155,7 @@ function viewHome(params) {
 
 function viewFilms() {
   const list = h('section');
-  main.replaceChildren(h('h1', { text: 'Films' }), list);
+  put(main, h('h1', { text: 'Films' }), list);
   fill(list, async () => {
     const r = await get('/v1/films?limit=100');
     if (!r.items.length) return empty('No films yet.');
@@ -166,7 +169,7 @@ function viewFilms() {
 function viewFilm(id) {
   const list = h('section');
   const head = h('h1', { text: 'Film' });
-  main.replaceChildren(head, list);
+  put(main, head, list);
   fill(list, async () => {
     const [f, shows] = await Promise.all([get(`/v1/films/${id}`), get(`/v1/films/${id}/shows?limit=100`)]);
     head.textContent = f.title;
@@ -178,7 +181,7 @@ function viewFilm(id) {
 
 function viewCinemas() {
   const list = h('section');
-  main.replaceChildren(h('h1', { text: 'Cinemas' }), list);
+  put(main, h('h1', { text: 'Cinemas' }), list);
   fill(list, async () => {
     const r = await get('/v1/cinemas?limit=100');
     if (!r.items.length) return empty('No cinemas yet.');
@@ -190,7 +193,7 @@ function viewCinemas() {
 function viewCinema(id) {
   const body = h('section');
   const head = h('h1', { text: 'Cinema' });
-  main.replaceChildren(head, body);
+  put(main, head, body);
   fill(body, async () => {
     const [c, halls] = await Promise.all([get(`/v1/cinemas/${id}`), get(`/v1/cinemas/${id}/halls`)]);
     head.textContent = c.name;
@@ -224,21 +227,22 @@ function viewShow(id) {
       h('li', {}, h('span', { class: `swatch ${k}`, 'aria-hidden': 'true' }), k === 'vip' ? 'VIP' : k)));
   const panel = h('section', { class: 'panel', 'aria-label': 'Your seats' });
   const waitBox = h('section', { class: 'panel', 'aria-label': 'Waiting list' });
-  main.replaceChildren(title, info, notice, legend, mapBox, panel, waitBox);
+  put(main, title, info, notice, legend, mapBox, panel, waitBox);
 
-  const say = (el) => notice.replaceChildren(el);
+  const say = (el) => put(notice, el);
 
   const seatEls = new Map();
   function drawMap() {
     const m = state.map;
     if (!m.seats.length) {
-      mapBox.replaceChildren(empty('This hall has no seats.'));
+      put(mapBox, empty('This hall has no seats.'));
       return;
     }
     const rows = Math.max(...m.seats.map((x) => x.grid_row));
     const cols = Math.max(...m.seats.map((x) => x.grid_col));
     const U = 28;
     const svg = s('svg', { viewBox: `0 0 ${cols * U + 40} ${rows * U + 50}`, class: 'seatmap', role: 'group', 'aria-label': 'Seat map; the screen is at the top' });
+    svg.style.maxWidth = `${Math.round((cols * U + 40) * 1.6)}px`; // CSSOM, allowed by the CSP
     svg.append(s('rect', { x: 40, y: 4, width: cols * U - 8, height: 8, rx: 4, class: 'screen' }));
     const screenLabel = s('text', { x: 40 + (cols * U) / 2, y: 26, class: 'screen-label', 'text-anchor': 'middle', 'aria-hidden': 'true' });
     screenLabel.textContent = 'SCREEN';
@@ -264,7 +268,7 @@ function viewShow(id) {
       svg.append(g);
       paintSeat(seat);
     }
-    mapBox.replaceChildren(svg);
+    put(mapBox, svg);
   }
 
   function paintSeat(seat) {
@@ -325,7 +329,7 @@ function viewShow(id) {
     const m = state.map;
     if (!m) return;
     if (state.show && state.show.status === 'CANCELLED' || m.show_status === 'CANCELLED') {
-      panel.replaceChildren(h('p', { class: 'info', text: 'This show has been cancelled.' }));
+      put(panel, h('p', { class: 'info', text: 'This show has been cancelled.' }));
       return;
     }
     if (state.hold) {
@@ -345,7 +349,7 @@ function viewShow(id) {
       state.timer = setInterval(tick, 1000);
       tick();
       const seats = m.seats.filter((x) => hold.seat_ids.includes(x.seat_id));
-      panel.replaceChildren(h('h2', { text: 'Your hold' }),
+      put(panel, h('h2', { text: 'Your hold' }),
         h('ul', {}, seats.map((x) => h('li', { text: `Row ${x.row}, seat ${x.number} (${TYPE_NAMES[x.type]}, ${fmtMoney(x.price_cents, m.currency)})` }))),
         h('p', { class: 'total', text: `Total ${fmtMoney(hold.total_cents, hold.currency)}` }), countdown,
         form({ class: 'pay' }, [field('Payment token (mock provider: any but tok_decline is approved)', { name: 'token', value: 'tok_visa', required: true, autocomplete: 'off' })],
@@ -378,7 +382,7 @@ function viewShow(id) {
       chosen.length ? `Hold ${chosen.length} seat${chosen.length > 1 ? 's' : ''} (${fmtMoney(total, m.currency)})` : 'Choose seats on the map');
     const best = form({ class: 'best' }, [field('Or the best seats together: how many?', { name: 'count', type: 'number', min: 1, max: 10, value: 2, required: true })],
       'Find the best seats', async (fd) => placeHold({ count: Number(fd.get('count')), together: true }));
-    panel.replaceChildren(h('h2', { text: `${free} of ${m.seats.length} seats free` }), needLogin,
+    put(panel, h('h2', { text: `${free} of ${m.seats.length} seats free` }), needLogin,
       chosen.length ? h('p', { text: `Selected: ${chosen.map((x) => `${x.row}${x.number}`).join(', ')}` }) : null,
       holdSelected, free ? best : null);
   }
@@ -401,7 +405,7 @@ function viewShow(id) {
     const m = state.map;
     const soldOut = m && m.seats.length && m.seats.every((x) => x.status !== 'FREE') && !state.hold;
     if (!user() || m.show_status === 'CANCELLED') {
-      waitBox.replaceChildren();
+      put(waitBox);
       if (soldOut && !user()) waitBox.append(h('p', { class: 'info', text: 'Sold out. Log in to join the waiting list.' }));
       return;
     }
@@ -410,13 +414,13 @@ function viewShow(id) {
       const mine = await get('/v1/my-waitlist?limit=200');
       entry = mine.items.find((e) => String(e.show_id) === String(id) && ['WAITING', 'OFFERED', 'ASSIGNED'].includes(e.status)) || null;
     } catch (e) {
-      waitBox.replaceChildren(errorBox(e));
+      put(waitBox, errorBox(e));
       return;
     }
     if (entry) {
       const words = { WAITING: `Waiting${entry.position ? `, number ${entry.position} in line` : ''}`,
         OFFERED: 'Seats are held for you: confirm them above', ASSIGNED: `Seats assigned: reservation ${entry.reservation_id}` };
-      waitBox.replaceChildren(h('h2', { text: 'Waiting list' }),
+      put(waitBox, h('h2', { text: 'Waiting list' }),
         h('p', { class: 'wait-status', role: 'status' }, `Your entry: ${words[entry.status] || entry.status} (${entry.seats} seat${entry.seats > 1 ? 's' : ''}).`),
         entry.status === 'ASSIGNED' ? link('#/me', 'See the reservation') : null,
         entry.status === 'WAITING' ? h('button', { type: 'button', class: 'secondary', onclick: async () => {
@@ -434,10 +438,10 @@ function viewShow(id) {
       return;
     }
     if (!soldOut) {
-      waitBox.replaceChildren();
+      put(waitBox);
       return;
     }
-    waitBox.replaceChildren(h('h2', { text: 'Sold out: join the waiting list' }),
+    put(waitBox, h('h2', { text: 'Sold out: join the waiting list' }),
       h('p', { text: 'When seats free up they go to the waiting list in order; with a payment token they are booked for you at once.' }),
       form({ class: 'waitlist' }, [field('Seats', { name: 'seats', type: 'number', min: 1, max: 10, value: 1, required: true }),
         field('Payment token (optional)', { name: 'token', value: 'tok_visa', autocomplete: 'off' })],
@@ -464,7 +468,7 @@ function viewShow(id) {
       renderPanel();
       renderWaitlist();
     } catch (e) {
-      mapBox.replaceChildren(errorBox(e));
+      put(mapBox, errorBox(e));
     }
   }
 
@@ -530,7 +534,7 @@ function viewShow(id) {
       await reload();
       live();
     } catch (e) {
-      mapBox.replaceChildren(errorBox(e));
+      put(mapBox, errorBox(e));
     }
   })();
 }
@@ -549,7 +553,7 @@ function viewMe() {
   if (!requireLogin()) return;
   const res = h('section', { 'aria-label': 'My reservations' });
   const wl = h('section', { 'aria-label': 'My waiting list' });
-  main.replaceChildren(h('h1', { text: 'My bookings' }), h('h2', { text: 'Reservations' }), res, h('h2', { text: 'Waiting list' }), wl);
+  put(main, h('h1', { text: 'My bookings' }), h('h2', { text: 'Reservations' }), res, h('h2', { text: 'Waiting list' }), wl);
   const loadRes = () => fill(res, async () => {
     const r = await get('/v1/my-reservations?limit=100');
     if (!r.items.length) return empty('You have no reservations yet. Pick a show on “What’s on”.');
@@ -568,7 +572,7 @@ function viewMe() {
               await del(`/v1/reservations/${x.id}`);
               loadRes();
             } catch (e) {
-              tickets.replaceChildren(errorBox(e));
+              put(tickets, errorBox(e));
             }
           } }, 'Cancel reservation')) : null,
         tickets);
@@ -597,13 +601,13 @@ async function ticketList(reservationId) {
 
 function requireLogin() {
   if (user()) return true;
-  main.replaceChildren(h('h1', { text: 'Please log in' }), h('p', {}, link(`#/login?next=${encodeURIComponent(location.hash)}`, 'Log in'), ' to see this page.'));
+  put(main, h('h1', { text: 'Please log in' }), h('p', {}, link(`#/login?next=${encodeURIComponent(location.hash)}`, 'Log in'), ' to see this page.'));
   return false;
 }
 
 function viewLogin(params) {
   const next = params.get('next') || '#/';
-  main.replaceChildren(h('h1', { text: 'Log in' }),
+  put(main, h('h1', { text: 'Log in' }),
     form({ class: 'account' }, [field('Email', { name: 'email', type: 'email', required: true, autocomplete: 'username' }),
       field('Password', { name: 'password', type: 'password', required: true, autocomplete: 'current-password' })],
     'Log in', async (fd) => {
@@ -614,7 +618,7 @@ function viewLogin(params) {
 }
 
 function viewRegister() {
-  main.replaceChildren(h('h1', { text: 'Register' }),
+  put(main, h('h1', { text: 'Register' }),
     form({ class: 'account' }, [field('Name', { name: 'display_name', autocomplete: 'name' }),
       field('Email', { name: 'email', type: 'email', required: true, autocomplete: 'username' }),
       field('Password (at least 8 characters)', { name: 'password', type: 'password', required: true, autocomplete: 'new-password' })],
@@ -644,7 +648,7 @@ function viewOwner() {
   const tabs = [['cinemas', 'Cinemas and halls'], ['films', 'Films'], ['shows', 'Shows'], ['bookings', 'Bookings'], ['stats', 'Statistics'], ['checkin', 'Check-in']];
   const area = h('section');
   const current = new URLSearchParams(location.hash.split('?')[1] || '').get('tab') || 'cinemas';
-  main.replaceChildren(h('h1', { text: 'Owner' }),
+  put(main, h('h1', { text: 'Owner' }),
     h('nav', { class: 'tabs', 'aria-label': 'Owner sections' }, tabs.map(([k, t]) => h('a', { href: `#/owner?tab=${k}`, 'aria-current': k === current ? 'page' : null }, t))),
     area);
   ({ cinemas: ownerCinemas, films: ownerFilms, shows: ownerShows, bookings: ownerBookings, stats: ownerStats, checkin: ownerCheckin }[current] || ownerCinemas)(area);
@@ -664,7 +668,7 @@ function ownerCinemas(area) {
     }
     return out;
   }, 'Loading your cinemas');
-  area.replaceChildren(h('h2', { text: 'Add a cinema' }),
+  put(area, h('h2', { text: 'Add a cinema' }),
     form({ class: 'inline' }, [field('Name', { name: 'name', required: true }), field('City', { name: 'city', required: true }),
       field('Address', { name: 'address' }), field('Time zone', { name: 'timezone', value: 'Europe/Berlin' })],
     'Add cinema', async (fd) => {
@@ -686,7 +690,7 @@ function hallEditor(cinema, done) {
   let grid = [];
   const gridBox = h('div', { class: 'layout-grid', role: 'grid', 'aria-label': 'Seat layout' });
   const draw = () => {
-    gridBox.replaceChildren(...grid.map((row, r) => h('div', { role: 'row', class: 'layout-row' }, row.map((cell, c) =>
+    put(gridBox, ...grid.map((row, r) => h('div', { role: 'row', class: 'layout-row' }, row.map((cell, c) =>
       h('button', { type: 'button', role: 'gridcell', class: `cell t${cell === '.' ? 'gap' : cell}`, 'aria-label': `Grid row ${r + 1}, column ${c + 1}: ${NAMES[cell]}`,
         onclick: () => {
           grid[r][c] = CYCLE[(CYCLE.indexOf(cell) + 1) % CYCLE.length];
@@ -722,7 +726,7 @@ function ownerFilms(area) {
     const mine = r.items.filter((f) => user().role === 'ADMIN' || f.owner_id === user().id);
     return table([['Title', (f) => f.title], ['Minutes', (f) => String(f.duration_min)], ['Rating', (f) => f.rating || '']], mine);
   });
-  area.replaceChildren(h('h2', { text: 'Add a film' }),
+  put(area, h('h2', { text: 'Add a film' }),
     form({ class: 'inline' }, [field('Title', { name: 'title', required: true }), field('Duration (minutes)', { name: 'duration_min', type: 'number', min: 1, max: 600, required: true }),
       field('Rating', { name: 'rating' }), field('Description', { name: 'description', tag: 'textarea' })],
     'Add film', async (fd) => {
@@ -739,7 +743,7 @@ function ownerFilms(area) {
 function ownerShows(area) {
   const formBox = h('div');
   const list = h('div');
-  area.replaceChildren(h('h2', { text: 'Schedule a show' }), formBox, h('h2', { text: 'Your shows' }), list);
+  put(area, h('h2', { text: 'Schedule a show' }), formBox, h('h2', { text: 'Your shows' }), list);
   const loadList = () => fill(list, async () => {
     const cinemas = await ownCinemas();
     const rows = [];
@@ -816,7 +820,7 @@ function ownerBookings(area) {
   const list = h('div');
   const show = new URLSearchParams(location.hash.split('?')[1] || '').get('show') || '';
   const load = (q) => fill(list, async () => bookingsTable((await get(`/v1/owner/bookings?limit=100&${q}`)).items), 'Loading bookings');
-  area.replaceChildren(filtersForm([field('Show id', { name: 'show_id', value: show, inputmode: 'numeric' }),
+  put(area, filtersForm([field('Show id', { name: 'show_id', value: show, inputmode: 'numeric' }),
     select('Status', 'status', [['', 'any'], ['CONFIRMED', 'confirmed'], ['CANCELLED', 'cancelled']])], load), list);
   load(new URLSearchParams(show ? { show_id: show } : {}));
 }
@@ -835,13 +839,13 @@ function statsView(data) {
 
 function ownerStats(area) {
   const out = h('div');
-  area.replaceChildren(out);
+  put(area, out);
   fill(out, async () => statsView(await get('/v1/owner/stats')), 'Loading statistics');
 }
 
 function ownerCheckin(area) {
   const result = h('div', { 'aria-live': 'polite' });
-  area.replaceChildren(h('h2', { text: 'Check a ticket in' }),
+  put(area, h('h2', { text: 'Check a ticket in' }),
     form({ class: 'inline' }, [field('Ticket code (scan or type it)', { name: 'code', required: true, autocomplete: 'off' })], 'Check in', async (fd, f) => {
       const r = await post('/v1/checkin', { code: fd.get('code').trim() });
       f.reset();
@@ -856,7 +860,7 @@ function viewAdmin() {
   const tabs = [['users', 'Users'], ['audit', 'Audit feed'], ['bookings', 'Bookings'], ['stats', 'Statistics']];
   const area = h('section');
   const current = new URLSearchParams(location.hash.split('?')[1] || '').get('tab') || 'users';
-  main.replaceChildren(h('h1', { text: 'Admin' }),
+  put(main, h('h1', { text: 'Admin' }),
     h('nav', { class: 'tabs', 'aria-label': 'Admin sections' }, tabs.map(([k, t]) => h('a', { href: `#/admin?tab=${k}`, 'aria-current': k === current ? 'page' : null }, t))),
     area);
   ({ users: adminUsers, audit: adminAudit, bookings: adminBookings, stats: adminStats }[current] || adminUsers)(area);
@@ -885,10 +889,10 @@ function adminUsers(area) {
       await patch(`/v1/admin/users/${u.id}`, body);
       note.textContent = ' saved';
     } catch (e) {
-      note.replaceChildren(errorBox(e));
+      put(note, errorBox(e));
     }
   }
-  area.replaceChildren(filtersForm([field('Email contains', { name: 'q' }), select('Role', 'role', [['', 'any'], ['CUSTOMER', 'customer'], ['OWNER', 'owner'], ['ADMIN', 'admin']])], load), list);
+  put(area, filtersForm([field('Email contains', { name: 'q' }), select('Role', 'role', [['', 'any'], ['CUSTOMER', 'customer'], ['OWNER', 'owner'], ['ADMIN', 'admin']])], load), list);
   load();
 }
 
@@ -899,7 +903,7 @@ function adminAudit(area) {
     return table([['When', (e) => fmtTime(e.at)], ['Action', (e) => e.action], ['Entity', (e) => `${e.entity} ${e.entity_id ?? ''}`],
       ['Actor', (e) => (e.actor_id ? `${e.actor_role ? e.actor_role.toLowerCase() : ''} ${e.actor_id}` : 'system')]], r.items);
   }, 'Loading the audit feed');
-  area.replaceChildren(filtersForm([field('Actor id', { name: 'actor_id', inputmode: 'numeric' }), field('Entity', { name: 'entity' }),
+  put(area, filtersForm([field('Actor id', { name: 'actor_id', inputmode: 'numeric' }), field('Entity', { name: 'entity' }),
     field('Entity id', { name: 'entity_id', inputmode: 'numeric' }), field('Action', { name: 'action' }),
     field('From', { name: 'from', type: 'datetime-local' }), field('To', { name: 'to', type: 'datetime-local' })], load), list);
   load();
@@ -908,7 +912,7 @@ function adminAudit(area) {
 function adminBookings(area) {
   const list = h('div');
   const load = (q = new URLSearchParams()) => fill(list, async () => bookingsTable((await get(`/v1/admin/bookings?limit=100&${q}`)).items), 'Loading bookings');
-  area.replaceChildren(filtersForm([field('Show id', { name: 'show_id', inputmode: 'numeric' }), field('Cinema id', { name: 'cinema_id', inputmode: 'numeric' }),
+  put(area, filtersForm([field('Show id', { name: 'show_id', inputmode: 'numeric' }), field('Cinema id', { name: 'cinema_id', inputmode: 'numeric' }),
     field('User id', { name: 'user_id', inputmode: 'numeric' }),
     select('Status', 'status', [['', 'any'], ['CONFIRMED', 'confirmed'], ['CANCELLED', 'cancelled']]),
     select('Source', 'source', [['', 'any'], ['DIRECT', 'direct'], ['WAITLIST', 'waiting list']]),
@@ -918,7 +922,7 @@ function adminBookings(area) {
 
 function adminStats(area) {
   const out = h('div');
-  area.replaceChildren(out);
+  put(area, out);
   fill(out, async () => statsView(await get('/v1/admin/stats')), 'Loading statistics');
 }
 
@@ -946,7 +950,7 @@ function route() {
       return;
     }
   }
-  main.replaceChildren(h('h1', { text: 'Not found' }), h('p', {}, 'There is no such page. ', link('#/', 'Back to what’s on')));
+  put(main, h('h1', { text: 'Not found' }), h('p', {}, 'There is no such page. ', link('#/', 'Back to what’s on')));
 }
 
 window.addEventListener('hashchange', route);

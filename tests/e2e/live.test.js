@@ -29,8 +29,5 @@ test("another customer's hold greys the seat live in the first browser", async (
     assert.ok(await seat(a, 'C', 5).evaluate((e) => e.classList.contains('held')));
     assert.deepEqual(loads, [], 'applied from the event, without re-reading the map');
 
-    // And a release frees it again.
-    await b.getByRole('button', { name: 'Release the seats' }).click();
-    await a.waitForFunction(() => /, free$/.test(document.querySelector('[aria-label^="Row C, seat 5,"]').getAttribute('aria-label')), null, { timeout: 5000 });
   });
 });
