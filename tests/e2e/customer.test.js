@@ -78,3 +78,28 @@ test('a declined payment is shown in words', async () => {
     assert.match(await alert.textContent(), /^Sorry: \w.{8,}/);
   });
 });
+
+test('a visitor registers; an expired access token is refreshed unnoticed; log out', async () => {
+  const r = await page(null);
+  const email = `${uniq('visitor')}@e2e.example`;
+  await withShots('register', () => [r], async () => {
+    await r.goto('/#/register');
+    await r.getByLabel('Name').fill('Visitor');
+    await r.getByLabel('Email').fill(email);
+    await r.getByLabel(/Password/).fill('visitor-pass-123');
+    await r.getByRole('button', { name: 'Create account' }).click();
+    await r.getByRole('button', { name: `Log out (${email})` }).waitFor();
+    // The access token goes bad; the refresh token still works.
+    await r.evaluate(() => {
+      const s = JSON.parse(localStorage.getItem('cinema.session'));
+      localStorage.setItem('cinema.session', JSON.stringify({ ...s, access_token: 'no.longer.valid' }));
+    });
+    await r.goto('/#/me');
+    await r.getByText('You have no reservations yet.', { exact: false }).waitFor();
+    assert.equal(await r.locator('[role=alert]').count(), 0);
+    assert.notEqual(await r.evaluate(() => JSON.parse(localStorage.getItem('cinema.session')).access_token), 'no.longer.valid');
+    await r.getByRole('button', { name: /Log out/ }).click();
+    await r.getByRole('link', { name: 'Log in' }).waitFor();
+    assert.equal(await r.evaluate(() => localStorage.getItem('cinema.session')), null);
+  });
+});
