@@ -705,8 +705,8 @@ function hallEditor(cinema, done) {
     grid = Array.from({ length: R }, (_, r) => Array.from({ length: C }, (_, c) => (grid[r] && grid[r][c]) || 'S'));
     draw();
   };
-  rowsIn.addEventListener('change', resize);
-  colsIn.addEventListener('change', resize);
+  rowsIn.addEventListener('input', resize);
+  colsIn.addEventListener('input', resize);
   resize();
   return h('details', { class: 'hall-editor' }, h('summary', { text: 'Add a hall with a seat layout' }),
     form({ class: 'inline' }, [field('Hall name', { name: 'name', required: true }),

@@ -70,3 +70,31 @@ test('an owner checks a ticket in by its code, once', async () => {
     assert.match(await p.locator('[role=alert]').textContent(), /Sorry: .*\w/);
   });
 });
+
+test('an owner adds a cinema and draws a hall in the layout editor', async () => {
+  const owner = await account('builder', 'OWNER');
+  const p = await page(owner);
+  const name = uniq('Odeon');
+  await withShots('layout', () => [p], async () => {
+    await p.goto('/#/owner');
+    await p.getByLabel('Name', { exact: true }).fill(name);
+    await p.getByLabel('City').fill('Hamburg');
+    await p.getByRole('button', { name: 'Add cinema' }).click();
+    await p.getByText(`Added ${name}.`).waitFor();
+    const card = p.locator('article').filter({ hasText: name });
+    await card.getByText('Add a hall with a seat layout').click();
+    await card.getByLabel('Hall name').fill('Studio');
+    await card.getByLabel('Rows').fill('2');
+    await card.getByLabel('Columns').fill('3');
+    await card.getByRole('gridcell', { name: 'Grid row 1, column 1: standard' }).click();
+    await card.getByRole('gridcell', { name: 'Grid row 1, column 1: VIP' }).waitFor();
+    await p.keyboard.press('Enter'); // the focus stays on the cell
+    await card.getByRole('gridcell', { name: 'Grid row 1, column 1: accessible' }).waitFor();
+    const gap = card.getByRole('gridcell', { name: 'Grid row 2, column 3: standard' });
+    for (let i = 0; i < 4; i++) await card.getByRole('gridcell', { name: /^Grid row 2, column 3: / }).click();
+    await card.getByRole('gridcell', { name: 'Grid row 2, column 3: removed' }).waitFor();
+    assert.equal(await gap.count(), 0);
+    await card.getByRole('button', { name: 'Create hall' }).click();
+    await p.getByText('Studio: 5 seats (2 × 3)').waitFor();
+  });
+});
