@@ -825,16 +825,18 @@ function ownerBookings(area) {
   load(new URLSearchParams(show ? { show_id: show } : {}));
 }
 
+const moneyMap = (m) => Object.entries(m || {}).map(([cur, c]) => fmtMoney(c, cur)).join(', ') || '—';
+
 function statsView(data) {
-  const items = data.items || data.shows || [];
-  const parts = [];
-  if (data.totals) parts.push(h('p', { class: 'meta', text: Object.entries(data.totals).map(([k, v]) => `${k.replace(/_/g, ' ')}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ') }));
-  parts.push(table([['Show', (x) => x.title], ['Starts', (x) => fmtTime(x.starts_at)], ['Cinema', (x) => x.cinema_name || ''],
-    ['Sold', (x) => String((x.seats && x.seats.sold) ?? x.sold ?? '')], ['Free', (x) => String((x.seats && x.seats.free) ?? x.free ?? '')],
-    ['Occupancy', (x) => `${(x.seats && x.seats.occupancy_pct) ?? x.occupancy_pct ?? ''}%`],
-    ['Revenue', (x) => (x.revenue ? (Array.isArray(x.revenue) ? x.revenue : Object.entries(x.revenue).map(([c, v]) => ({ currency: c, cents: v })))
-      .map((r) => fmtMoney(r.cents ?? r.revenue_cents ?? r.amount_cents ?? 0, r.currency)).join(', ') : '')]], items));
-  return parts;
+  const t = data.totals || {};
+  return [h('p', { class: 'meta', text: `${fmtTime(data.from)} to ${fmtTime(data.to)}: revenue ${moneyMap(t.revenue_cents)}, ${t.reservations ?? 0} reservations, ${t.tickets ?? 0} tickets` }),
+    h('h2', { text: 'Per show' }),
+    table([['Show', (x) => link(`#/shows/${x.show_id}`, x.title)], ['Starts', (x) => fmtTime(x.starts_at)], ['Cinema', (x) => x.cinema_name || ''],
+      ['Sold', (x) => `${x.sold} of ${x.seats}`], ['Held', (x) => String(x.held)], ['Occupancy', (x) => `${x.occupancy_pct}%`],
+      ['Revenue', (x) => moneyMap(x.revenue_cents)], ['Cancellations', (x) => String(x.cancellations)],
+      ['Waiting list', (x) => (x.waitlist ? `${x.waitlist.waiting} waiting, ${x.waitlist.assigned} assigned` : '')]], data.shows || []),
+    h('h2', { text: 'Per day' }),
+    table([['Day', (d) => d.day], ['Revenue', (d) => fmtMoney(d.revenue_cents, d.currency)], ['Reservations', (d) => String(d.reservations)], ['Tickets', (d) => String(d.tickets)]], data.days || [])];
 }
 
 function ownerStats(area) {

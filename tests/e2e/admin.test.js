@@ -26,5 +26,12 @@ test('an admin demotes an owner and finds the change in the audit feed', async (
     const row = p.locator('tbody tr').filter({ hasText: 'user.role_change' });
     await row.waitFor();
     assert.match(await row.textContent(), new RegExp(`user ${owner.id}.*admin ${admin.id}`));
+
+    await p.getByRole('link', { name: 'Statistics' }).click();
+    await p.getByRole('heading', { name: 'Per show' }).waitFor();
+    assert.match(await p.locator('main p.meta').first().textContent(), /revenue .* reservations, \d+ tickets/);
+    await p.getByRole('link', { name: 'Bookings', exact: true }).click();
+    await p.getByRole('button', { name: 'Apply filters' }).waitFor();
+    await p.locator('main table, main .empty').first().waitFor();
   });
 });
