@@ -65,7 +65,8 @@ export async function show(v, title, hours, extra = {}) {
 }
 
 export function runWorker() {
-  const bin = process.env.CINEMA_WORKER_BIN || join(process.env.CINEMA_REPO || join(dirname(fileURLToPath(import.meta.url)), '..', '..'), 'build', 'bin', 'worker');
+  const bins = process.env.CINEMA_BIN_DIR || join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'bin');
+  const bin = process.env.CINEMA_WORKER_BIN || join(bins, 'worker');
   execFileSync(bin, ['--once'], { stdio: 'pipe' }); // its log lines are of no interest here
 }
 
