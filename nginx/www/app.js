@@ -336,6 +336,10 @@ function viewShow(id) {
       const hold = state.hold;
       const countdown = h('p', { class: 'countdown', role: 'timer', 'aria-live': 'off' });
       const tick = () => {
+        if (hold.offered) {
+          countdown.textContent = `The waiting list offers you ${hold.offered} seat${hold.offered > 1 ? 's' : ''}, held for a short while: confirm to book.`;
+          return;
+        }
         const left = Math.max(0, Math.round((Date.parse(hold.expires_at) - Date.now()) / 1000));
         countdown.textContent = `Held for you for ${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')} more`;
         if (left <= 0) {
@@ -346,12 +350,12 @@ function viewShow(id) {
         }
       };
       clearInterval(state.timer);
-      state.timer = setInterval(tick, 1000);
+      if (!hold.offered) state.timer = setInterval(tick, 1000);
       tick();
       const seats = m.seats.filter((x) => hold.seat_ids.includes(x.seat_id));
       put(panel, h('h2', { text: 'Your hold' }),
         h('ul', {}, seats.map((x) => h('li', { text: `Row ${x.row}, seat ${x.number} (${TYPE_NAMES[x.type]}, ${fmtMoney(x.price_cents, m.currency)})` }))),
-        h('p', { class: 'total', text: `Total ${fmtMoney(hold.total_cents, hold.currency)}` }), countdown,
+        hold.offered ? null : h('p', { class: 'total', text: `Total ${fmtMoney(hold.total_cents, hold.currency)}` }), countdown,
         form({ class: 'pay' }, [field('Payment token (mock provider: any but tok_decline is approved)', { name: 'token', value: 'tok_visa', required: true, autocomplete: 'off' })],
           'Confirm and pay', async (fd) => {
             const r = await post(`/v1/shows/${id}/confirm`, { hold_id: hold.hold_id, payment_token: fd.get('token') });
@@ -480,7 +484,7 @@ function viewShow(id) {
       const e = mine.items.find((x) => String(x.show_id) === String(id) && x.status === 'OFFERED' && x.hold_id);
       if (!e) return null;
       const map = await get(`/v1/shows/${id}/seats`);
-      return { hold_id: e.hold_id, seat_ids: [], expires_at: e.offer_expires_at || new Date(Date.now() + 600000).toISOString(), total_cents: 0, currency: map.currency };
+      return { hold_id: e.hold_id, seat_ids: [], offered: e.seats, currency: map.currency };
     } catch {
       return null;
     }
