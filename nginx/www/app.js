@@ -641,11 +641,22 @@ function toIso(local) {
   return local ? new Date(local).toISOString().replace(/\.\d{3}Z$/, 'Z') : undefined;
 }
 
-async function ownCinemas() {
-  const u = user();
-  const r = await get('/v1/cinemas?limit=200');
-  return u.role === 'ADMIN' ? r.items : r.items.filter((c) => c.owner_id === u.id);
+// Every page of a list (the API has no owner filter on cinemas and films).
+async function allPages(path, keep, max = 100) {
+  const out = [];
+  let cursor = null;
+  for (let i = 0; i < max; i++) {
+    const r = await get(`${path}${path.includes('?') ? '&' : '?'}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    out.push(...r.items.filter(keep));
+    cursor = r.next_cursor;
+    if (!cursor) break;
+  }
+  return out;
 }
+
+const isMine = (x) => user().role === 'ADMIN' || x.owner_id === user().id;
+const ownCinemas = () => allPages('/v1/cinemas', isMine);
+const ownFilms = () => allPages('/v1/films', isMine);
 
 function viewOwner() {
   if (!requireLogin()) return;
@@ -726,9 +737,7 @@ function hallEditor(cinema, done) {
 function ownerFilms(area) {
   const list = h('div');
   const load = () => fill(list, async () => {
-    const r = await get('/v1/films?limit=200');
-    const mine = r.items.filter((f) => user().role === 'ADMIN' || f.owner_id === user().id);
-    return table([['Title', (f) => f.title], ['Minutes', (f) => String(f.duration_min)], ['Rating', (f) => f.rating || '']], mine);
+    return table([['Title', (f) => f.title], ['Minutes', (f) => String(f.duration_min)], ['Rating', (f) => f.rating || '']], await ownFilms());
   });
   put(area, h('h2', { text: 'Add a film' }),
     form({ class: 'inline' }, [field('Title', { name: 'title', required: true }), field('Duration (minutes)', { name: 'duration_min', type: 'number', min: 1, max: 600, required: true }),
@@ -779,7 +788,7 @@ function ownerShows(area) {
     const halls = [];
     for (const c of cinemas) for (const x of (await get(`/v1/cinemas/${c.id}/halls`)).items) halls.push([x.id, `${c.name}: ${x.name}`]);
     if (!halls.length) return empty('Add a cinema and a hall first.');
-    const films = (await get('/v1/films?limit=200')).items.filter((f) => user().role === 'ADMIN' || f.owner_id === user().id);
+    const films = await ownFilms();
     return form({ class: 'inline' }, [select('Hall', 'hall_id', halls), select('Film', 'film_id', [['', '(title only)'], ...films.map((f) => [f.id, f.title])]),
       field('Title (when no film is chosen)', { name: 'title' }),
       field('Starts', { name: 'starts_at', type: 'datetime-local', required: true }), field('Ends', { name: 'ends_at', type: 'datetime-local', required: true }),
