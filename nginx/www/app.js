@@ -384,7 +384,8 @@ function viewShow(id) {
     const needLogin = !user() ? h('p', { class: 'info' }, link(`#/login?next=${encodeURIComponent(`#/shows/${id}`)}`, 'Log in'), ' to hold seats.') : null;
     const holdSelected = h('button', { type: 'button', disabled: !chosen.length, onclick: () => placeHold({ seat_ids: chosen.map((x) => x.seat_id) }) },
       chosen.length ? `Hold ${chosen.length} seat${chosen.length > 1 ? 's' : ''} (${fmtMoney(total, m.currency)})` : 'Choose seats on the map');
-    const best = form({ class: 'best' }, [field('Or the best seats together: how many?', { name: 'count', type: 'number', min: 1, max: 10, value: 2, required: true })],
+    const typed = panel.querySelector('input[name=count]');
+    const best = form({ class: 'best' }, [field('Or the best seats together: how many?', { name: 'count', type: 'number', min: 1, max: 10, value: typed ? typed.value : 2, required: true })],
       'Find the best seats', async (fd) => placeHold({ count: Number(fd.get('count')), together: true }));
     put(panel, h('h2', { text: `${free} of ${m.seats.length} seats free` }), needLogin,
       chosen.length ? h('p', { text: `Selected: ${chosen.map((x) => `${x.row}${x.number}`).join(', ')}` }) : null,
@@ -517,7 +518,7 @@ function viewShow(id) {
         changed = true;
       }
       if (changed) {
-        renderPanel();
+        if (!state.hold) renderPanel(); // a held panel does not change, and keeps what was typed
         renderWaitlist();
       }
     };
