@@ -518,7 +518,11 @@ function viewShow(id) {
         changed = true;
       }
       if (changed) {
-        if (!state.hold) renderPanel(); // a held panel does not change, and keeps what was typed
+        // A held panel does not change; one being typed in keeps its focus: only its count changes.
+        const head = panel.querySelector('h2');
+        if (!state.hold && panel.contains(document.activeElement) && head) {
+          head.textContent = `${state.map.seats.filter((x) => x.status === 'FREE').length} of ${state.map.seats.length} seats free`;
+        } else if (!state.hold) renderPanel();
         renderWaitlist();
       }
     };
