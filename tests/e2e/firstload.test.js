@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { launch, close, page } from './lib.js';
+import { BASE, launch, close, page } from './lib.js';
 
 before(launch);
 after(close);
@@ -28,4 +28,7 @@ test('the first load is small and under a strict CSP', async () => {
   assert.ok(sizes.length >= 4, 'index.html, site.css, app.js, api.js, qr.js');
   assert.ok(total < 150 * 1024, `${total} B`);
   assert.deepEqual(p.errors, []);
+  // nginx sends the scripts compressed.
+  const js = await fetch(new URL('/app.js', BASE), { headers: { 'Accept-Encoding': 'gzip' } });
+  assert.equal(js.headers.get('content-encoding'), 'gzip');
 });
