@@ -309,7 +309,11 @@ Response update(const Request& req, Context& ctx) {
         const SeatPrices prices =
             effective_prices(f.prices.value_or(show->prices), next.base_price_cents, cfg);
         const bool new_prices = prices.cents != show->prices.cents;
-        const bool repriced = new_prices || new_currency;
+        // A PATCH that names prices (or the base price) applies them to every
+        // seat FREE now, changed or not: a seat held during an earlier change
+        // and freed since still carries its hold's price until then.
+        const bool repriced =
+            new_prices || new_currency || f.prices.has_value() || f.base_price_cents.has_value();
         s.exec(
             "UPDATE shows SET film_id = ?, title = ?, starts_at = ?, ends_at = ?, "
             "base_price_cents = ?, currency = ?, seat_version = seat_version + ? WHERE id = ?",

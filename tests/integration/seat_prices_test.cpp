@@ -140,12 +140,19 @@ TEST(ShowPrices, APriceChangeNeverAltersHoldsOrReservations) {
       sql_int("SELECT price_cents FROM reservation_seats WHERE reservation_id = ?", reservation),
       2000);
 
-  // A seat held during the change takes the new price once it is free again.
+  // A seat held during the change keeps its hold's price once free again,
+  // until the owner's next PATCH with prices, which sets every FREE seat.
   ASSERT_EQ(release_hold(c, show, json_int(c_hold, "hold_id").value_or(0)).status, 204);
   SeatMap released = seat_map(show);
   ASSERT_TRUE(released.ok());
   EXPECT_EQ(released.status_of(standard_held), "FREE");
-  EXPECT_EQ(released.find(standard_held)->price_cents, 1200);
+  EXPECT_EQ(released.find(standard_held)->price_cents, 1000);
+  HttpResponse reapplied = patch(path("/v1/shows/", show),
+                                 JsonObj().raw("prices", R"({"VIP":3000})").str(), v.owner.auth());
+  ASSERT_EQ(reapplied.status, 200) << reapplied.describe();
+  SeatMap reset = seat_map(show);
+  ASSERT_TRUE(reset.ok());
+  EXPECT_EQ(reset.find(standard_held)->price_cents, 1200);
   HttpResponse again = hold_seats(c, show, {standard_held});
   ASSERT_EQ(again.status, 201) << again.describe();
   EXPECT_EQ(json_int(again, "total_cents").value_or(0), 1200);
