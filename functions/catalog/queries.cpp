@@ -5,6 +5,7 @@
 
 #include "cinema/clock.h"
 #include "cinema/json.h"
+#include "cinema/list_query.h"
 #include "cinema/show_prices.h"
 #include "cinema/timefmt.h"
 
@@ -124,34 +125,36 @@ std::string escape_like(const std::string& text) {
   return out;
 }
 
+// A page of a list ordered by id, as {items, next_cursor}: `fields` writes
+// one row's members.
+template <class Fields>
+std::string id_page(sql::ResultSet& rs, const Page& page, Fields fields) {
+  JsonWriter w;
+  w.begin_object().key("items").begin_array();
+  int64_t last = 0;
+  const bool more = read_page(rs, page.limit, [&](sql::ResultSet& row) {
+    w.begin_object();
+    fields(w, row);
+    w.end_object();
+    last = row.getInt64("id");
+  });
+  w.end_array();
+  if (more) {
+    w.field("next_cursor", page_cursor(last, std::nullopt));
+  } else {
+    w.null_field("next_cursor");
+  }
+  w.end_object();
+  return w.str();
+}
+
 StatusOr<std::string> list_cinemas(Session& s, const std::optional<std::string>& city,
                                    const Page& page) {
   Rows rs = s.query(std::string("SELECT ") + kCinemaColumns +
                         " FROM cinemas WHERE (? IS NULL OR city = ?) AND id > ? "
                         "ORDER BY id LIMIT ?",
                     city, city, page.after_id.value_or(0), page.limit + 1);
-  JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  int64_t n = 0, last = 0;
-  bool more = false;
-  while (rs->next()) {
-    if (n == page.limit) {
-      more = true;
-      break;
-    }
-    w.begin_object();
-    cinema_fields(w, *rs);
-    w.end_object();
-    last = rs->getInt64("id");
-    ++n;
-  }
-  w.end_array();
-  if (more)
-    w.field("next_cursor", page_cursor(last, std::nullopt));
-  else
-    w.null_field("next_cursor");
-  w.end_object();
-  return w.str();
+  return id_page(*rs, page, cinema_fields);
 }
 
 StatusOr<std::string> get_cinema(Session& s, int64_t id) {
@@ -334,28 +337,7 @@ StatusOr<std::string> list_films(Session& s, const std::string& title_query, con
                         " FROM films WHERE (? IS NULL OR title LIKE ?) AND id > ? "
                         "ORDER BY id LIMIT ?",
                     pattern, pattern, page.after_id.value_or(0), page.limit + 1);
-  JsonWriter w;
-  w.begin_object().key("items").begin_array();
-  int64_t n = 0, last = 0;
-  bool more = false;
-  while (rs->next()) {
-    if (n == page.limit) {
-      more = true;
-      break;
-    }
-    w.begin_object();
-    film_fields(w, *rs);
-    w.end_object();
-    last = rs->getInt64("id");
-    ++n;
-  }
-  w.end_array();
-  if (more)
-    w.field("next_cursor", page_cursor(last, std::nullopt));
-  else
-    w.null_field("next_cursor");
-  w.end_object();
-  return w.str();
+  return id_page(*rs, page, film_fields);
 }
 
 StatusOr<std::string> get_film(Session& s, int64_t id) {
