@@ -78,6 +78,32 @@ TEST(Metrics, CountsEveryProcessesRequestsAndReportsTheGauges) {
   EXPECT_LT(age, 60) << text;
 }
 
+TEST(Metrics, ADependencyDownIsReportedNotAnError) {
+  Actor admin = new_admin("metrics-outage");
+  {
+    ServiceStop redis("redis");
+    ASSERT_TRUE(redis.stopped());
+    HttpResponse r = get("/metrics");
+    ASSERT_EQ(r.status, 200) << r.describe();
+    EXPECT_EQ(series_value(r.body, "cinema_dependency_up{dependency=\"redis\"}"), 0) << r.body;
+    EXPECT_EQ(series_value(r.body, "cinema_dependency_up{dependency=\"mariadb\"}"), 1) << r.body;
+  }
+  {
+    // The read side without its database: a 503 problem, never a 500.
+    ServiceStop db("mariadb");
+    ASSERT_TRUE(db.stopped());
+    EXPECT_TRUE(IsProblem(get("/v1/admin/stats", admin.auth()), 503));
+    EXPECT_TRUE(IsProblem(get("/v1/admin/audit-logs", admin.auth()), 503));
+    HttpResponse r = get("/metrics");
+    ASSERT_EQ(r.status, 200) << r.describe();
+    EXPECT_EQ(series_value(r.body, "cinema_dependency_up{dependency=\"mariadb\"}"), 0) << r.body;
+  }
+  // Redis back: reported up again, without a restart.
+  EXPECT_TRUE(wait_until(std::chrono::seconds(10), [&] {
+    return series_value(scrape(), "cinema_dependency_up{dependency=\"redis\"}") == 1;
+  }));
+}
+
 TEST(Metrics, OnlyTheLocalHostMayScrape) {
   SourceAddress elsewhere("127.0.0.23");
   EXPECT_TRUE(IsProblem(get("/metrics"), 403));
