@@ -1,7 +1,8 @@
 # Entry points; the work is done by scripts/ (see infra/README.md).
 #   make run    build and run the dev stack in the foreground (Ctrl-C stops it)
 #   make up     same, but return once it is up; make down stops it
-#   make test   unit tests, then integration tests against a fresh test stack
+#   make test   unit tests, integration tests against a fresh test stack, a short chaos run
+#   make chaos  faults under load: three seeded runs of 120 s (scripts/chaos)
 #   make test-compat  the last release's binaries and integration tests on the current schema
 #   make test-apache  the auth, catalogue and booking suites through Apache (mod_fcgid, CGI)
 #   make bench  throughput and latency figures (bench stack)
@@ -11,7 +12,7 @@
 SHELL := /bin/bash
 CLANG_FORMAT ?= clang-format
 
-.PHONY: help deps build unit run up down status test test-apache test-compat bench check package test-packages format clean distclean
+.PHONY: help deps build unit run up down status test chaos test-apache test-compat bench check package test-packages format clean distclean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -41,6 +42,10 @@ status:
 
 test: unit
 	scripts/test-integration
+	scripts/chaos --short
+
+chaos: build
+	scripts/chaos
 
 test-apache: build
 	scripts/test-apache
@@ -69,7 +74,7 @@ clean:
 
 # Also stops every local stack and deletes .run (databases and release trees included).
 distclean: clean
-	for p in dev test bench; do scripts/stack --profile $$p down --purge; done
+	for p in dev test bench chaos; do scripts/stack --profile $$p down --purge; done
 	scripts/test-apache --stop
 	scripts/test-compat --down
 	rm -rf .run

@@ -94,8 +94,12 @@ bool handle_notification_delivery(Context& ctx, Broker& broker, const Delivery& 
     } catch (const std::exception& e) {
       log(LogLevel::kError, "notification message failed",
           {{"event_id", event_id}, {"error", e.what()}, {"redelivered", d->redelivered}});
-      broker.reject(d->tag, !d->redelivered);
-      return dynamic_cast<const DbUnavailable*>(&e) == nullptr;
+      // The database being away is no fault of the message: it goes back to
+      // the queue however often it was delivered, and this run stops consuming.
+      // Any other failure gets one more try; the second goes to the dead letters.
+      const bool unavailable = dynamic_cast<const DbUnavailable*>(&e) != nullptr;
+      broker.reject(d->tag, unavailable || !d->redelivered);
+      return !unavailable;
     }
   }
   return true;

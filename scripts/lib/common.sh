@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034  # variables are used by the scripts that source this
 # Shared by scripts/stack, migrate, seed, bench, run, test-integration.
-# Resolves the profile (dev | test | bench), its run directory and ports, loads
+# Resolves the profile (dev | test | bench | chaos), its run directory and ports, loads
 # secrets, and exports every CINEMA_* variable the C++ functions read.
 #
 # Precedence for each variable: process environment > repo-root .env > profile
@@ -43,7 +43,7 @@ CINEMA_FUNCTION_VARS=(
 )
 CINEMA_SECRET_VARS=(CINEMA_DB_PASSWORD CINEMA_AMQP_PASSWORD CINEMA_JWT_SECRET CINEMA_TICKET_SECRET)
 # Settings of the tooling itself, never handed to the functions.
-CINEMA_TOOL_VARS_RE='^CINEMA_(RUN_DIR|HTTP_PORT|BASE_URL|AMQP_DIST_PORT|AMQP_NODE|BIN_DIR|ROUTES_DIR|DB_BUFFER_POOL|DB_FLUSH_LOG_AT_TRX_COMMIT|STACK_CTL|HEALTH_TIMEOUT|START_TIMEOUT|MIGRATIONS_DIR|DEPLOY_CTL|COMPAT_.*|DEMO_.*|BENCH_.*|APACHE_.*|CONTRACT|CONTRACT_LOG)$'
+CINEMA_TOOL_VARS_RE='^CINEMA_(RUN_DIR|HTTP_PORT|BASE_URL|AMQP_DIST_PORT|AMQP_NODE|BIN_DIR|ROUTES_DIR|DB_BUFFER_POOL|DB_FLUSH_LOG_AT_TRX_COMMIT|DB_SYNC_BINLOG|STACK_CTL|HEALTH_TIMEOUT|START_TIMEOUT|MIGRATIONS_DIR|DEPLOY_CTL|COMPAT_.*|DEMO_.*|BENCH_.*|APACHE_.*|CONTRACT|CONTRACT_LOG)$'
 
 # Other CINEMA_* variables set in the environment or .env (settings the C++
 # side reads that the tooling has no default for, e.g. CINEMA_PRICE_VIP_PERCENT).
@@ -86,7 +86,7 @@ random_secret() { # random_secret LENGTH -> [A-Za-z0-9]{LENGTH}
 # cinema_profile [PROFILE]: resolve and export the whole profile environment.
 cinema_profile() {
   local profile=${1:-${CINEMA_PROFILE:-dev}} v
-  case $profile in dev|test|bench) ;; *) die "unknown profile '$profile' (dev, test or bench)";; esac
+  case $profile in dev|test|bench|chaos) ;; *) die "unknown profile '$profile' (dev, test, bench or chaos)";; esac
 
   # Variables exported by `eval "$(stack --profile X env)"` belong to profile X;
   # do not let them leak into another profile (ports and passwords would clash).
@@ -102,6 +102,7 @@ cinema_profile() {
     dev)   http=8080  db=3307  redis=6380  amqp=5673  dist=25673 ;;
     test)  http=18080 db=13307 redis=16380 amqp=15673 dist=25683 ;;
     bench) http=28080 db=23307 redis=26380 amqp=25674 dist=25693 ;;
+    chaos) http=33080 db=33307 redis=33380 amqp=33672 dist=33673 ;;
   esac
   export CINEMA_RUN_DIR=${CINEMA_RUN_DIR:-$CINEMA_REPO/.run/$profile}
   export CINEMA_HTTP_PORT=${CINEMA_HTTP_PORT:-$http}
@@ -156,6 +157,19 @@ cinema_profile() {
       export CINEMA_ALLOWED_ORIGINS=http://allowed.example
       # The worker tests run the worker themselves, one run at a time.
       export CINEMA_WORKER_INTERVAL_SECONDS=0 ;;
+    chaos) # scripts/chaos: 64 customers from one address while parts are killed
+      export CINEMA_LOGIN_BURST=10000000 CINEMA_LOGIN_REFILL_PER_MINUTE=600000000
+      export CINEMA_REGISTER_BURST=10000000 CINEMA_REGISTER_REFILL_PER_MINUTE=600000000
+      export CINEMA_HOLD_BURST=10000000 CINEMA_HOLD_REFILL_PER_MINUTE=600000000
+      export CINEMA_LOGIN_ADDRESS_BURST=10000000 CINEMA_LOGIN_ADDRESS_REFILL_PER_MINUTE=600000000
+      export CINEMA_WAITLIST_BURST=10000000 CINEMA_WAITLIST_REFILL_PER_MINUTE=600000000
+      # Every commit durable, the binary log synced on each commit too, whatever
+      # the bench profile uses: a kill -9 of MariaDB must lose nothing it acknowledged.
+      export CINEMA_DB_FLUSH_LOG_AT_TRX_COMMIT=1 CINEMA_DB_SYNC_BINLOG=1
+      # Abandoned holds expire within the run, so the worker frees seats for
+      # the waiting lists while the faults happen.
+      export CINEMA_HOLD_TTL_SECONDS=${CHAOS_HOLD_TTL_SECONDS:-15}
+      export CINEMA_WORKER_INTERVAL_SECONDS=1 ;;
     bench) # wrk hammers one account from one address: lift the rate limits
       # (to the largest values common/runtime/src/config.cpp accepts)
       export CINEMA_LOGIN_BURST=10000000 CINEMA_LOGIN_REFILL_PER_MINUTE=600000000

@@ -30,6 +30,7 @@ mariadb_start() {
     --log-error="$LOG_DIR/mariadb.err" --tmpdir="$MDB_DIR/tmp" \
     --innodb-buffer-pool-size="${CINEMA_DB_BUFFER_POOL:-256M}" --innodb-flush-log-at-trx-commit="${CINEMA_DB_FLUSH_LOG_AT_TRX_COMMIT:-1}" \
     --max-connections=500 --performance-schema=OFF \
+    ${CINEMA_DB_SYNC_BINLOG:+--log-bin="$MDB_DIR/binlog" --server-id=1 --sync-binlog="$CINEMA_DB_SYNC_BINLOG" --log-bin-trust-function-creators=1} \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci
   MDB_SPAWNED=$SPAWNED_PID
 }
