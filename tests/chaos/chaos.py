@@ -244,10 +244,13 @@ class Journal:
         self.answers = []  # (t, op, status, ctype, retry_after, elapsed)
         self.confirmed = {}  # reservation id -> user id (a 201/200 confirm)
         self.cancel_tried = set()  # reservation ids whose cancel was sent
+        self.unavailable = Counter()  # the detail of each 503: which part said so
 
     def record(self, op, a):
         with self.lock:
-            self.answers.append((now_s(), op, a.status, a.ctype, a.retry_after, round(a.elapsed, 3)))
+            self.answers.append((round(now_load(), 2), op, a.status, a.ctype, a.retry_after, round(a.elapsed, 3)))
+            if a.status == 503:
+                self.unavailable[str((a.json() or {}).get("detail", "?"))[:80]] += 1
 
 
 # The answers each operation may give in its own terms (anything else, or any
@@ -358,7 +361,7 @@ class Faults:
                          "nginx": f"{RUN_DIR}/nginx/nginx.pid"}[name])
 
     def run(self, kind):
-        at = now_s()
+        at = round(now_load(), 2)  # seconds since the load began
         start = time.monotonic()
         target = ""
         if kind.startswith("kill-") and kind[5:] in ("mariadb", "redis", "rabbitmq"):
@@ -469,16 +472,18 @@ def check_invariants(journal, user_ids):
           "OR rs.seat_id IS NULL)")
     # 2. Confirmations that answered 201/200 and are not there.
     lost = []
+    stored = {int(r[0]): (r[1], int(r[2]), int(r[3])) for r in sql(
+        "SELECT id, status, user_id, COALESCE(cancelled_by, 0) FROM reservations")}
     for rid, uid in journal.confirmed.items():
         if rid is None:
             lost.append("a 201 without an id")
             continue
-        rows = sql(f"SELECT status, user_id, COALESCE(cancelled_by, 0) FROM reservations WHERE id = {int(rid)}")
-        if not rows:
+        row = stored.get(int(rid))
+        if row is None:
             lost.append(f"reservation {rid} missing")
-        elif int(rows[0][1]) != uid:
-            lost.append(f"reservation {rid} belongs to {rows[0][1]}, not {uid}")
-        elif rows[0][0] == "CANCELLED" and not (rid in journal.cancel_tried and int(rows[0][2]) == uid):
+        elif row[1] != uid:
+            lost.append(f"reservation {rid} belongs to {row[1]}, not {uid}")
+        elif row[0] == "CANCELLED" and not (rid in journal.cancel_tried and row[2] == uid):
             lost.append(f"reservation {rid} cancelled, not by its customer")
     v["lost_confirmations"] = len(lost)
     if lost:
@@ -555,7 +560,7 @@ def tamper_check(journal, user_ids):
     sql("UPDATE show_seats SET reservation_id = NULL WHERE status = 'RESERVED' LIMIT 1")
     sql("INSERT INTO payments (hold_id, user_id, amount_cents, currency, status) SELECT MAX(id) + 1000000, "
         "MIN(user_id), 100, 'EUR', 'CAPTURED' FROM holds")
-    journal.answers.append((now_s(), "hold", 502, "text/html", None, 0.1))
+    journal.answers.append((round(now_load(), 2), "hold", 502, "text/html", None, 0.1))
     v, _ = check_invariants(journal, user_ids)
     want = ["lost_confirmations", "reserved_without_reservation", "charge_without_reservation", "bad_answers"]
     missed = [k for k in want if not v.get(k)]
@@ -610,7 +615,7 @@ def main():
     load_s = round(now_load(), 1)
     say(f"load stopped after {load_s} s; {len(journal.answers)} answers")
 
-    last_end = max([f["at_s"] + (f["recovered_s"] or 0) for f in faults.done] or [now_s()])
+    last_end = round(max([f["at_s"] + (f["recovered_s"] or 0) for f in faults.done] or [0.0]), 2)
     healthy_after = wait_healthy(HEALTH_BOUND_S)
     # Let the abandoned holds expire and the worker finish what the run left.
     time.sleep(float(os.environ.get("CINEMA_HOLD_TTL_SECONDS", "15")) + 3)
@@ -637,6 +642,10 @@ def main():
         "answers": dict(sorted(answers.items())),
         "answers_by_operation": {op: dict(sorted(c.items())) for op, c in sorted(by_op.items())},
         "answers_during_faults": dict(sorted(in_fault.items())),
+        # nginx says "The service is temporarily unavailable" when a function
+        # process died under a request or did not answer in time (502/504 from
+        # upstream, answered as this 503); the functions name the store.
+        "unavailable_by_detail": dict(journal.unavailable.most_common()),
         "confirmed": len(journal.confirmed),
         "reservations": {row[0]: int(row[1]) for row in sql("SELECT status, COUNT(*) FROM reservations GROUP BY status")},
         "waitlist": {row[0]: int(row[1]) for row in sql("SELECT status, COUNT(*) FROM waitlist_entries GROUP BY status")},
