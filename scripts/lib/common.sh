@@ -102,7 +102,7 @@ cinema_profile() {
     dev)   http=8080  db=3307  redis=6380  amqp=5673  dist=25673 ;;
     test)  http=18080 db=13307 redis=16380 amqp=15673 dist=25683 ;;
     bench) http=28080 db=23307 redis=26380 amqp=25674 dist=25693 ;;
-    chaos) http=33080 db=33307 redis=33380 amqp=33672 dist=33673 ;;
+    chaos) http=17080 db=17307 redis=17380 amqp=17672 dist=17673 ;;
   esac
   export CINEMA_RUN_DIR=${CINEMA_RUN_DIR:-$CINEMA_REPO/.run/$profile}
   export CINEMA_HTTP_PORT=${CINEMA_HTTP_PORT:-$http}
