@@ -370,9 +370,12 @@ class Faults:
             if pid:
                 os.kill(pid, signal.SIGKILL)
             time.sleep(self.rng.uniform(2, 4))  # down for a few seconds, then the harness restarts it
-            r = stack("svc-start", target, check=False)
-            if r.returncode != 0:
-                self.notes.append(f"{kind}: svc-start failed: {r.stderr[-400:]}")
+            for attempt in range(3):  # as a supervisor would: start it again until it stays up
+                r = stack("svc-start", target, check=False)
+                if r.returncode == 0:
+                    break
+                self.notes.append(f"{kind}: start {attempt + 1} failed: {r.stderr[-300:]}")
+                time.sleep(1)
         elif kind == "kill-worker":
             # Wait (briefly) for a batch in flight: events not yet relayed.
             for _ in range(20):
