@@ -374,8 +374,10 @@ class Faults:
                 r = stack("svc-start", target, check=False)
                 if r.returncode == 0:
                     break
-                self.notes.append(f"{kind}: start {attempt + 1} failed: {r.stderr[-300:]}")
+                say(f"{kind}: start {attempt + 1} of {target} failed: {r.stderr[-300:]}")
                 time.sleep(1)
+            else:
+                self.notes.append(f"{kind}: {target} did not start again")
         elif kind == "kill-worker":
             # Wait (briefly) for a batch in flight: events not yet relayed.
             for _ in range(20):
