@@ -4,6 +4,7 @@
 #   make test   unit tests, then integration tests against a fresh test stack
 #   make test-compat  the last release's binaries and integration tests on the current schema
 #   make test-apache  the auth, catalogue and booking suites through Apache (mod_fcgid, CGI)
+#   make cluster-test the system as a cluster on loopback addresses, with failures under load
 #   make bench  throughput and latency figures (bench stack)
 #   make check  format check, -Werror build and unit tests under ASan/UBSan (CI runs it too)
 #   make package        Debian packages, one per function, in build/packages
@@ -11,7 +12,7 @@
 SHELL := /bin/bash
 CLANG_FORMAT ?= clang-format
 
-.PHONY: help deps build unit run up down status test test-apache test-compat bench check package test-packages format clean distclean
+.PHONY: help deps build unit run up down status test cluster-test test-apache test-compat bench check package test-packages format clean distclean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -41,6 +42,9 @@ status:
 
 test: unit
 	scripts/test-integration
+
+cluster-test: build
+	scripts/cluster-test
 
 test-apache: build
 	scripts/test-apache
