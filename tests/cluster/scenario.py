@@ -34,6 +34,7 @@ violations = []
 events = []  # what was done to the cluster, with times
 answers = defaultdict(Counter)  # phase -> "METHOD route status" -> n
 by_status = defaultdict(Counter)  # phase -> status -> n
+problems = defaultdict(Counter)  # phase -> "METHOD route status: detail" -> n
 lock = threading.Lock()
 phase = "setup"
 stop = threading.Event()
@@ -82,6 +83,11 @@ def call(method, base, path, body=None, token=None, headers=None, route=None, re
         doc = json.loads(raw) if raw else None
     except ValueError:
         doc = None
+    if record and status >= 400:
+        why = doc.get("detail", "") if isinstance(doc, dict) else raw[:80].decode(errors="replace")
+        why = "".join(c for c in why if not c.isdigit())[:90]  # one line per kind, not per seat
+        with lock:
+            problems[phase]["%s %s %s: %s" % (method, route or path, status, why)] += 1
     return status, doc
 
 
@@ -139,6 +145,7 @@ cancelled = set()  # reservation ids cancelled with 200
 def customer_loop(show, seats, email, token):
     rnd = random.Random(email)
     free = list(seats)
+    mine = []  # this customer's confirmed reservations, oldest first
     while not stop.is_set():
         time.sleep(0.05)  # a customer thinks a little; the machine has two cores
         base = rnd.choice(NGINX)
@@ -168,15 +175,22 @@ def customer_loop(show, seats, email, token):
                 break
             time.sleep(1)
         if s == 201:
-            rid = d["reservation_id"]
             with lock:
-                confirmed[rid] = email
-            if rnd.random() < 0.5:
-                s, _ = call("DELETE", rnd.choice(NGINX), "/v1/reservations/%d" % rid, token=token,
-                            route="/v1/reservations/{id}")
-                if s == 200:
-                    with lock:
-                        cancelled.add(rid)
+                confirmed[d["reservation_id"]] = email
+            mine.append(d["reservation_id"])
+        # A customer keeps at most a few bookings, cancelling the oldest: the
+        # show never sells out, so every phase books.
+        while len(mine) > 4 or (mine and rnd.random() < 0.1):
+            rid = mine[0]
+            s, _ = call("DELETE", rnd.choice(NGINX), "/v1/reservations/%d" % rid, token=token,
+                        route="/v1/reservations/{id}")
+            if s == 200:
+                with lock:
+                    cancelled.add(rid)
+            if s in (200, 404, 409):
+                mine.pop(0)
+            else:
+                break  # 503: try again on the next round
 
 
 # ---------------------------------------------------------------- chaos steps
@@ -444,7 +458,8 @@ def main():
 
     for p, c in by_status.items():
         report["phases"][p] = {"by_status": {str(k): v for k, v in sorted(c.items())},
-                               "answers": dict(sorted(answers[p].items()))}
+                               "answers": dict(sorted(answers[p].items())),
+                               "problems": dict(problems[p].most_common(8))}
     report.update({
         "confirmed": len(confirmed), "cancelled": len(cancelled), "mariadb_tls_handshakes": int(ssl),
         "events": events, "violations": violations, "seconds": round(time.time() - T0, 1),
