@@ -33,6 +33,7 @@ stop_pid() { # stop_pid NAME PID SECONDS: SIGTERM, wait, SIGKILL as a last resor
 
 # spawn LOGFILE CMD...: run CMD detached (own session, so Ctrl-C in a
 # foreground `make run` does not reach it), without our lock fd.
+# shellcheck disable=SC2034  # SPAWNED_PID is read by the callers
 spawn() {
   local out=$1; shift
   setsid "$@" </dev/null >>"$out" 2>&1 9>&- &

@@ -375,6 +375,21 @@ def main():
     note("sentinels name %s the master after %.1f s" % (new, time.time() - t_kill))
     if new == master:
         violation("no Redis failover within 30 s")
+    else:
+        time.sleep(2)
+        h, p = new.split(":")
+
+        def processed():
+            out = subprocess.run(["redis-cli", "-h", h, "-p", p, "INFO", "stats"], capture_output=True,
+                                 text=True, timeout=5).stdout
+            return int(next(l.split(":")[1] for l in out.splitlines() if l.startswith("total_commands_processed")))
+        a = processed()
+        time.sleep(2)
+        b = processed()
+        note("the new Redis master served %d commands in 2 s (the clients followed the failover)" % (b - a - 1))
+        report["redis_new_master_commands_in_2s"] = b - a - 1
+        if b - a < 20:
+            violation("the clients did not follow the Redis failover (%d commands in 2 s)" % (b - a))
     time.sleep(max(5.0, PHASE_SECONDS - (time.time() - t_kill)))
 
     set_phase("replica killed")
@@ -382,7 +397,10 @@ def main():
     pid = pid_of(os.path.join(C, "db2", "mariadb", "mariadb.pid"))
     os.kill(pid, signal.SIGKILL)
     report["killed"].append("MariaDB replica db2, kill -9")
-    note("kill -9 MariaDB replica (pid %d); its Com_select before: %s" % (pid, before))
+    note("kill -9 MariaDB replica (pid %d); catalogue SELECTs it had served: %s" % (pid, before))
+    report["replica_selects_before_kill"] = int(before)
+    if int(before) == 0:
+        violation("the replica served no catalogue read before it was killed")
     time.sleep(PHASE_SECONDS)
     cat = Counter()
     for base in NGINX:
