@@ -74,6 +74,7 @@ clean:
 # Also stops every local stack and deletes .run (databases and release trees included).
 distclean: clean
 	for p in dev test bench; do scripts/stack --profile $$p down --purge; done
+	scripts/cluster down --purge
 	scripts/test-apache --stop
 	scripts/test-compat --down
 	rm -rf .run
