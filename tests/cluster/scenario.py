@@ -258,6 +258,14 @@ def live_event_check(show, seats, token):
     """A subscriber on nginx #2 sees a seat held through nginx #1."""
     got = []
     ready = threading.Event()
+    target = []  # the seat held, once it is
+
+    def matches(line):
+        try:
+            m = json.loads(line)
+        except ValueError:
+            return False
+        return m.get("status") == "HELD" and bool(target) and target[0] in m.get("seat_ids", [])
 
     def listen():
         req = urllib.request.Request(NGINX[1] + "/v1/shows/%d/events" % show,
@@ -268,8 +276,9 @@ def live_event_check(show, seats, token):
                 for raw in r:
                     line = raw.decode(errors="replace").strip()
                     if line.startswith("data:"):
-                        got.append(line[5:].strip())
-                        if '"HELD"' in line:
+                        for one in line[5:].strip().split("\\n"):
+                            got.append(one)
+                        if any(matches(g) for g in got):
                             return
         except Exception as e:  # timeout ends the wait
             got.append("error: %s" % e)
@@ -284,13 +293,14 @@ def live_event_check(show, seats, token):
         s, d = call("POST", NGINX[0], "/v1/shows/%d/hold" % show, {"seat_ids": [seat]}, token,
                     route="/v1/shows/{id}/hold")
         if s == 201:
+            target.append(seat)
             break
     t.join(10)
-    held = [g for g in got if '"HELD"' in g and str(seat) in g]
+    held = [g for g in got if matches(g)]
     if held:
         note("live: subscriber on nginx #2 got %s after a hold of seat %d through nginx #1" % (held[0], seat))
     else:
-        violation("live: subscriber on nginx #2 got no event for seat %d held through nginx #1 (%s)" % (seat, got))
+        violation("live: subscriber on nginx #2 got no event for seat %d held through nginx #1 (%s)" % (seat, got[-5:]))
     if s == 201:
         call("DELETE", NGINX[0], "/v1/shows/%d/hold" % show, {"hold_id": d["hold_id"]}, token,
              route="/v1/shows/{id}/hold")
@@ -341,6 +351,7 @@ def main():
     report = {"killed": [], "phases": {}}
     show, seats, customers = setup()
     report["live_event"] = live_event_check(show, seats, customers[0][1])
+    live_seats = list(reversed(seats))  # the far end of the hall for the second check
     threads = [threading.Thread(target=customer_loop, args=(show, seats, e, t), daemon=True) for e, t in customers]
     for t in threads:
         t.start()
@@ -439,6 +450,8 @@ def main():
     stop.set()
     for t in threads:
         t.join(30)
+    # Live events still cross from nginx #1 to #2 after all of that.
+    report["live_event_after_failures"] = live_event_check(show, live_seats, customers[0][1])
     set_phase("drain")
     deadline = time.time() + 90
     while time.time() < deadline:
