@@ -499,10 +499,10 @@ nginx_render() {
     die "CINEMA_LIVE_CONNECTIONS_PER_ADDRESS must be an integer from 1 to 65535"
   # The publisher on TCP too (a cluster: functions on other hosts post to it).
   if [[ -n ${NGX_PUBLISH_LISTEN:-} ]]; then
-    echo "listen $NGX_PUBLISH_LISTEN;"
+    echo "listen $NGX_PUBLISH_LISTEN;" >"$NGX_DIR/publish-listen.conf"
   else
-    echo "# the publisher listens on the unix socket only"
-  fi >"$NGX_DIR/publish-listen.conf"
+    rm -f "$NGX_DIR/publish-listen.conf"
+  fi
   # Live seat events need nchan; without it they are left out (empty includes).
   local tpl
   for tpl in live live-publisher; do
