@@ -5,6 +5,7 @@
 #   make chaos  faults under load: three seeded runs of 120 s (scripts/chaos)
 #   make test-compat  the last release's binaries and integration tests on the current schema
 #   make test-apache  the auth, catalogue and booking suites through Apache (mod_fcgid, CGI)
+#   make cluster-test the system as a cluster on loopback addresses, with failures under load
 #   make bench  throughput and latency figures (bench stack)
 #   make check  format check, -Werror build and unit tests under ASan/UBSan (CI runs it too)
 #   make package        Debian packages, one per function, in build/packages
@@ -12,7 +13,7 @@
 SHELL := /bin/bash
 CLANG_FORMAT ?= clang-format
 
-.PHONY: help deps build unit run up down status test chaos test-apache test-compat bench check package test-packages format clean distclean
+.PHONY: help deps build unit run up down status test chaos cluster-test test-apache test-compat bench check package test-packages format clean distclean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -47,6 +48,9 @@ test: unit
 chaos: build
 	scripts/chaos
 
+cluster-test: build
+	scripts/cluster-test
+
 test-apache: build
 	scripts/test-apache
 
@@ -75,6 +79,7 @@ clean:
 # Also stops every local stack and deletes .run (databases and release trees included).
 distclean: clean
 	for p in dev test bench chaos; do scripts/stack --profile $$p down --purge; done
+	scripts/cluster down --purge
 	scripts/test-apache --stop
 	scripts/test-compat --down
 	rm -rf .run

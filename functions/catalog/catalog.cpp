@@ -18,10 +18,9 @@ constexpr int64_t kMaxLimit = 100;
 constexpr int64_t kDefaultWindowS = 30 * 86400;
 
 // Serves from the catalogue cache when it can; otherwise loads from MariaDB
-// (autocommit reads) and fills the cache. Either way answers 304 for a
-// matching If-None-Match.
-// Only the query parameters a route reads make its cache key: any other is a
-// 400, or junk values would each be a fresh key and a database read.
+// (autocommit reads, on the read replica when one is usable) and fills the cache. Either way
+// answers 304 for a matching If-None-Match. Only the query parameters a route reads make its cache
+// key: any other is a 400, or junk values would each be a fresh key and a database read.
 Response cached(const Request& req, Context& ctx, std::initializer_list<std::string_view> params,
                 const std::function<StatusOr<std::string>(Session&)>& load) {
   std::vector<FieldError> unknown;
@@ -41,7 +40,7 @@ Response cached(const Request& req, Context& ctx, std::initializer_list<std::str
                                 .with_header("Cache-Control", "no-cache")
                                 .with_header("X-Cache", "HIT"));
   }
-  StatusOr<std::string> body = ctx.db().autocommit(load);
+  StatusOr<std::string> body = ctx.catalogue_read(load);
   CINEMA_RETURN_IF_ERROR(body);
   cache.put(key, *body);
   return conditional(req, Response::json(200, *body)

@@ -3,6 +3,7 @@
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 
@@ -50,13 +51,9 @@ bool Broker::connect() {
     close();
     return false;
   };
-  amqp_socket_t* socket = amqp_tcp_socket_new(c);
-  if (socket == nullptr) return fail("socket");
   timeval tv{2, 0};
-  if (amqp_socket_open_noblock(socket, settings_.host.c_str(), settings_.port, &tv) !=
-      AMQP_STATUS_OK) {
-    return fail("open");
-  }
+  std::string where = open_broker_socket(c, settings_, 2000, &next_endpoint_);
+  if (where.empty()) return fail("open");
   amqp_set_rpc_timeout(c, &tv);
   if (amqp_login(c, settings_.vhost.c_str(), 0, 131072, 0, AMQP_SASL_METHOD_PLAIN,
                  settings_.user.c_str(), settings_.password.c_str())
@@ -65,8 +62,10 @@ bool Broker::connect() {
   }
   amqp_channel_open(c, kChannel);
   if (!rpc_ok(c, "channel.open")) return fail("channel");
-  bool ok = declare_event_topology(c, settings_.exchange);
+  bool ok = declare_event_topology(c, settings_.exchange, settings_.queue_type);
   if (!ok) return fail("topology");
+  if (settings_.endpoints().size() > 1)
+    log(LogLevel::kInfo, "broker connected", {{"broker", where}});
   return true;
 }
 
@@ -172,7 +171,16 @@ std::vector<PublishOutcome> Broker::publish_confirmed(const std::vector<Outgoing
     }
     if (conn_ == nullptr) break;
   }
-  if (conn_ != nullptr) amqp_maybe_release_buffers(c);
+  if (conn_ != nullptr) {
+    amqp_maybe_release_buffers(c);
+    // A returned message found no queue: a queue that is not durable lived on
+    // a broker that went away (cluster). Declaring the topology again puts it
+    // back, so the next attempt is routed.
+    if (pending == 0 && std::find(returned.begin(), returned.end(), true) != returned.end() &&
+        !declare_event_topology(c, settings_.exchange, settings_.queue_type)) {
+      close();
+    }
+  }
   return out;
 }
 

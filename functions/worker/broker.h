@@ -61,6 +61,7 @@ class Broker {
   AmqpSettings settings_;
   void* conn_ = nullptr;
   bool confirm_mode_ = false;
+  size_t next_endpoint_ = 0;
   uint64_t next_tag_ = 1;
 };
 

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -21,10 +23,15 @@ namespace {
 
 volatile sig_atomic_t g_stop = 0;
 
+// With CINEMA_WORKER_LOCK=db: true while this run still holds the cluster-wide
+// lock (its connection may have been lost); checked with the slow tasks.
+std::function<bool()> g_still_locked;
+
 void on_terminate(int) {
   g_stop = 1;
 }
 
+constexpr const char* kWorkerDbLock = "cinema.worker";
 constexpr auto kPoll = std::chrono::milliseconds(150);  // outbox relay, consumers
 constexpr auto kSlowTasks = std::chrono::seconds(2);    // sweep, scan, webhooks
 constexpr auto kPrune = std::chrono::seconds(60);
@@ -105,6 +112,11 @@ void run_continuously(Context& ctx, Deadline end) {
       next_relay = now + kReconnect;
     }
     if (now >= next_slow) {
+      if (g_still_locked && !g_still_locked()) {
+        log(LogLevel::kWarn, "the worker lock was lost (database connection); stopping this run");
+        g_stop = 1;
+        break;
+      }
       heartbeat(ctx);
       timed(
           "sweep_holds", [&] { return sweep_expired_holds(ctx, end); }, true);
@@ -205,6 +217,42 @@ int run(int argc, char** argv) {
         {{"lock_file", config.worker_lock_file}});
     return 0;
   }
+  // One run per cluster: a named lock on the primary, held by this
+  // connection for the whole run (released when it closes, also on a crash).
+  std::unique_ptr<Database> lock_db;
+  if (config.worker_lock == "db") {
+    lock_db = std::make_unique<Database>(config.db);
+    std::optional<int64_t> got;
+    try {
+      got = lock_db->autocommit([](Session& s) -> std::optional<int64_t> {
+        Rows r = s.query("SELECT GET_LOCK(?, 0) AS got", std::string(kWorkerDbLock));
+        if (!r->next() || r->isNull("got")) return std::nullopt;
+        return r->getInt64("got");
+      });
+    } catch (const std::exception& e) {
+      log(LogLevel::kWarn, "worker lock: database unavailable; exiting", {{"error", e.what()}});
+      close(lock_fd);
+      return 0;
+    }
+    if (got.value_or(0) != 1) {
+      log(LogLevel::kInfo, "another worker run holds the database lock; exiting",
+          {{"lock", kWorkerDbLock}});
+      close(lock_fd);
+      return 0;
+    }
+    log(LogLevel::kInfo, "worker lock taken", {{"lock", kWorkerDbLock}});
+    g_still_locked = [&lock_db] {
+      try {
+        return lock_db->autocommit([](Session& s) {
+          Rows r = s.query("SELECT IS_USED_LOCK(?) = CONNECTION_ID() AS mine",
+                           std::string(kWorkerDbLock));
+          return r->next() && !r->isNull("mine") && r->getInt64("mine") == 1;
+        });
+      } catch (const std::exception&) {
+        return false;
+      }
+    };
+  }
   curl_global_init(CURL_GLOBAL_DEFAULT);
   Context ctx(config);
   auto start = std::chrono::steady_clock::now();
@@ -217,7 +265,9 @@ int run(int argc, char** argv) {
   }
   log(LogLevel::kInfo, "run finished", {{"stopped_by_signal", g_stop != 0}});
   curl_global_cleanup();
-  close(lock_fd);  // releases the flock
+  g_still_locked = nullptr;
+  lock_db.reset();  // releases the database lock
+  close(lock_fd);   // releases the flock
   return 0;
 }
 

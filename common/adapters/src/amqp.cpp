@@ -1,12 +1,14 @@
 #include "cinema/amqp.h"
 
 #include <amqp.h>
+#include <amqp_ssl_socket.h>
 #include <amqp_tcp_socket.h>
 
 #include <algorithm>
 #include <chrono>
 #include <iterator>
 #include <string_view>
+#include <vector>
 
 #include "cinema/log.h"
 
@@ -87,15 +89,66 @@ bool routes_to_durable_queue(const std::string& routing_key) {
   return false;
 }
 
-bool declare_event_topology(void* connection, const std::string& exchange_name) {
+std::string open_broker_socket(void* connection, const AmqpSettings& settings, int timeout_ms,
+                               size_t* next) {
+  amqp_connection_state_t c = state(connection);
+  const std::vector<HostPort> endpoints = settings.endpoints();
+  for (size_t k = 0; k < endpoints.size(); ++k) {
+    size_t i = (*next + k) % endpoints.size();
+    const HostPort& ep = endpoints[i];
+    // A new socket replaces (and frees) the connection's previous one.
+    amqp_socket_t* socket = nullptr;
+    if (settings.tls.enabled()) {
+      socket = amqp_ssl_socket_new(c);
+      if (socket == nullptr) return "";
+      amqp_ssl_socket_set_verify_peer(socket, 1);
+      amqp_ssl_socket_set_verify_hostname(socket, 1);
+      if (amqp_ssl_socket_set_cacert(socket, settings.tls.ca.c_str()) != AMQP_STATUS_OK) {
+        log(LogLevel::kWarn, "amqp: cannot read the CA", {{"file", settings.tls.ca}});
+        return "";
+      }
+      if (!settings.tls.cert.empty() &&
+          amqp_ssl_socket_set_key(socket, settings.tls.cert.c_str(), settings.tls.key.c_str()) !=
+              AMQP_STATUS_OK) {
+        log(LogLevel::kWarn, "amqp: cannot read the client certificate",
+            {{"file", settings.tls.cert}});
+        return "";
+      }
+    } else {
+      socket = amqp_tcp_socket_new(c);
+      if (socket == nullptr) return "";
+    }
+    timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    int rc = amqp_socket_open_noblock(socket, ep.host.c_str(), ep.port, &tv);
+    std::string where = ep.host + ":" + std::to_string(ep.port);
+    if (rc == AMQP_STATUS_OK) {
+      *next = i;
+      return where;
+    }
+    if (endpoints.size() > 1) {
+      log(LogLevel::kWarn, "amqp: broker unreachable, trying the next",
+          {{"broker", where}, {"error", amqp_error_string2(rc)}});
+    }
+  }
+  *next = (*next + 1) % endpoints.size();
+  return "";
+}
+
+bool declare_event_topology(void* connection, const std::string& exchange_name,
+                            const std::string& queue_type) {
   amqp_connection_state_t c = state(connection);
   auto exchange = [&](const char* name, const char* type) {
     amqp_exchange_declare(c, kChannel, amqp_cstring_bytes(name), amqp_cstring_bytes(type), 0, 1, 0,
                           0, amqp_empty_table);
     return rpc_ok(c, "exchange.declare");
   };
+  const bool quorum = queue_type == "quorum";
   auto queue = [&](const char* name, amqp_table_t args, bool durable = true) {
-    amqp_queue_declare(c, kChannel, amqp_cstring_bytes(name), 0, durable ? 1 : 0, 0, 0, args);
+    // Quorum: the same arguments plus x-queue-type (durable queues only).
+    std::vector<amqp_table_entry_t> entries(args.entries, args.entries + args.num_entries);
+    if (quorum && durable) entries.push_back(text_arg("x-queue-type", "quorum"));
+    amqp_table_t all{static_cast<int>(entries.size()), entries.data()};
+    amqp_queue_declare(c, kChannel, amqp_cstring_bytes(name), 0, durable ? 1 : 0, 0, 0, all);
     return rpc_ok(c, "queue.declare");
   };
   auto bind = [&](const char* queue_name, const char* exchange, const char* key) {
@@ -152,11 +205,8 @@ bool BrokerCheck::ensure_connected() {
     retry_after_ms_ = now_ms() + kBackoffMs;
     return false;
   };
-  amqp_socket_t* socket = amqp_tcp_socket_new(conn);
-  if (socket == nullptr) return fail("socket");
   timeval tv{settings_.timeout_ms / 1000, (settings_.timeout_ms % 1000) * 1000};
-  if (amqp_socket_open_noblock(socket, settings_.host.c_str(), settings_.port, &tv) !=
-      AMQP_STATUS_OK) {
+  if (open_broker_socket(conn, settings_, settings_.timeout_ms, &next_endpoint_).empty()) {
     return fail("open");
   }
   amqp_set_rpc_timeout(conn, &tv);
@@ -166,7 +216,9 @@ bool BrokerCheck::ensure_connected() {
   if (login.reply_type != AMQP_RESPONSE_NORMAL) return fail("login");
   amqp_channel_open(conn, kChannel);
   if (!rpc_ok(conn, "channel.open")) return fail("channel");
-  if (!declare_event_topology(conn, settings_.exchange)) return fail("topology");
+  if (!declare_event_topology(conn, settings_.exchange, settings_.queue_type)) {
+    return fail("topology");
+  }
   retry_after_ms_ = 0;
   return true;
 }

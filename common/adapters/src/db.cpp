@@ -89,6 +89,17 @@ sql::Connection& Database::connection() {
     opts["OPT_WRITE_TIMEOUT"] = settings_.read_timeout_s;
     opts["OPT_RECONNECT"] = false;
     opts["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    if (settings_.tls.enabled()) {
+      // TLS verified against the CA (the server's certificate must name the
+      // host); refused rather than falling back to plain text.
+      opts["sslCA"] = sql::SQLString(settings_.tls.ca);
+      if (!settings_.tls.cert.empty()) {
+        opts["sslCert"] = sql::SQLString(settings_.tls.cert);
+        opts["sslKey"] = sql::SQLString(settings_.tls.key);
+      }
+      opts["sslVerify"] = true;
+      opts["sslEnforce"] = true;
+    }
     conn_.reset(sql::mysql::get_mysql_driver_instance()->connect(opts));
     std::unique_ptr<sql::Statement> st(conn_->createStatement());
     st->execute("SET SESSION time_zone = '+00:00'");

@@ -47,12 +47,19 @@ std::string live_message(int64_t show_id, const OutboxEvent& e) {
   return w.str();
 }
 
+LivePublisher::LivePublisher(std::string socket_path, std::vector<std::string> urls) {
+  if (!socket_path.empty()) targets_.push_back({std::move(socket_path), "http://live"});
+  for (auto& u : urls) targets_.push_back({"", std::move(u)});
+}
+
 LivePublisher::~LivePublisher() {
-  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+  for (auto& t : targets_) {
+    if (t.curl != nullptr) curl_easy_cleanup(static_cast<CURL*>(t.curl));
+  }
 }
 
 void LivePublisher::publish(int64_t show_id, const std::vector<OutboxEvent>& events) {
-  if (socket_path_.empty() || now_ms() < retry_after_ms_) return;
+  if (targets_.empty()) return;
   // One message per request: its seat changes, newline-separated JSON.
   std::string msg;
   for (const auto& e : events) {
@@ -62,22 +69,27 @@ void LivePublisher::publish(int64_t show_id, const std::vector<OutboxEvent>& eve
     msg += one;
   }
   if (msg.empty()) return;
-  if (curl_ == nullptr) curl_ = curl_easy_init();
-  auto* curl = static_cast<CURL*>(curl_);
-  if (curl == nullptr) return;
-  std::string url = "http://live/pub/" + std::to_string(show_id);
-  curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, msg.c_str());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(msg.size()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 200L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-  CURLcode rc = curl_easy_perform(curl);
-  if (rc != CURLE_OK) {
-    // nginx down or no nchan: stop trying for a while, the map stays correct.
-    log(LogLevel::kWarn, "live publish failed", {{"error", curl_easy_strerror(rc)}});
-    retry_after_ms_ = now_ms() + 1000;
+  for (auto& t : targets_) {
+    if (now_ms() < t.retry_after_ms) continue;
+    if (t.curl == nullptr) t.curl = curl_easy_init();
+    auto* curl = static_cast<CURL*>(t.curl);
+    if (curl == nullptr) continue;
+    std::string url = t.base + "/pub/" + std::to_string(show_id);
+    if (!t.socket.empty()) curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, t.socket.c_str());
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, msg.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(msg.size()));
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 200L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 200L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+    CURLcode rc = curl_easy_perform(curl);
+    if (rc != CURLE_OK) {
+      // nginx down or no nchan: stop trying it for a while, the map stays correct.
+      log(LogLevel::kWarn, "live publish failed",
+          {{"target", t.socket.empty() ? t.base : t.socket}, {"error", curl_easy_strerror(rc)}});
+      t.retry_after_ms = now_ms() + 1000;
+    }
   }
 }
 

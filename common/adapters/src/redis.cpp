@@ -2,6 +2,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -64,13 +65,64 @@ void Redis::disconnect() {
   ctx_ = nullptr;
 }
 
+std::optional<HostPort> parse_master_reply(const RedisValue& v) {
+  if (v.kind != RedisValue::Kind::kArray || v.elements.size() != 2) return std::nullopt;
+  const auto& host = v.elements[0];
+  const auto& port = v.elements[1];
+  if (host.kind != RedisValue::Kind::kString || host.str.empty()) return std::nullopt;
+  if (port.kind != RedisValue::Kind::kString || port.str.empty() ||
+      port.str.find_first_not_of("0123456789") != std::string::npos || port.str.size() > 5) {
+    return std::nullopt;
+  }
+  int p = std::stoi(port.str);
+  if (p < 1 || p > 65535) return std::nullopt;
+  return HostPort{host.str, p};
+}
+
+std::optional<HostPort> Redis::discover_master() {
+  timeval tv{settings_.timeout_ms / 1000, (settings_.timeout_ms % 1000) * 1000};
+  for (const auto& s : settings_.sentinels) {
+    redisContext* c = redisConnectWithTimeout(s.host.c_str(), s.port, tv);
+    if (c == nullptr || c->err != 0) {
+      if (c != nullptr) redisFree(c);
+      continue;
+    }
+    redisSetTimeout(c, tv);
+    auto* r = static_cast<redisReply*>(
+        redisCommand(c, "SENTINEL get-master-addr-by-name %s", settings_.master_name.c_str()));
+    std::optional<HostPort> master;
+    if (r != nullptr) {
+      if (r->type != REDIS_REPLY_ERROR) master = parse_master_reply(convert(r));
+      freeReplyObject(r);
+    }
+    redisFree(c);
+    if (master) return master;
+  }
+  log(LogLevel::kWarn, "redis: no sentinel named the master",
+      {{"master_name", settings_.master_name}});
+  return std::nullopt;
+}
+
 bool Redis::ensure_connected() {
   if (ctx_ != nullptr) return true;
   if (now_ms() < retry_after_ms_) return false;
   timeval tv{settings_.timeout_ms / 1000, (settings_.timeout_ms % 1000) * 1000};
-  ctx_ = settings_.socket.empty()
-             ? redisConnectWithTimeout(settings_.host.c_str(), settings_.port, tv)
-             : redisConnectUnixWithTimeout(settings_.socket.c_str(), tv);
+  if (!settings_.sentinels.empty()) {
+    auto master = discover_master();
+    if (!master) {
+      retry_after_ms_ = now_ms() + kBackoffMs;
+      return false;
+    }
+    if (!(*master == master_)) {
+      log(LogLevel::kInfo, "redis master", {{"host", master->host}, {"port", master->port}});
+    }
+    master_ = *master;
+    ctx_ = redisConnectWithTimeout(master_.host.c_str(), master_.port, tv);
+  } else {
+    ctx_ = settings_.socket.empty()
+               ? redisConnectWithTimeout(settings_.host.c_str(), settings_.port, tv)
+               : redisConnectUnixWithTimeout(settings_.socket.c_str(), tv);
+  }
   if (ctx_ == nullptr || ctx_->err != 0) {
     log(LogLevel::kWarn, "redis connect failed",
         {{"error", ctx_ != nullptr ? ctx_->errstr : "allocation failed"}});
@@ -118,6 +170,25 @@ std::optional<RedisValue> Redis::command(const std::vector<std::string>& argv) {
     disconnect();
     retry_after_ms_ = now_ms() + kBackoffMs;
     return std::nullopt;
+  }
+  if (r->type == REDIS_REPLY_ERROR && std::strncmp(r->str, "READONLY", 8) == 0) {
+    // A replica now: the master failed over (or was demoted). The command did
+    // not run; ask the sentinels again and run it once on the new master.
+    freeReplyObject(r);
+    log(LogLevel::kWarn, "redis: connected to a replica; rediscovering the master");
+    disconnect();
+    if (settings_.sentinels.empty() || !ensure_connected()) {
+      retry_after_ms_ = std::max(retry_after_ms_, now_ms() + kBackoffMs);
+      return std::nullopt;
+    }
+    r = static_cast<redisReply*>(
+        redisCommandArgv(ctx_, static_cast<int>(args.size()), args.data(), lens.data()));
+    if (r == nullptr) {
+      log(LogLevel::kWarn, "redis command failed", {{"error", ctx_->errstr}});
+      disconnect();
+      retry_after_ms_ = now_ms() + kBackoffMs;
+      return std::nullopt;
+    }
   }
   std::optional<RedisValue> out;
   if (r->type == REDIS_REPLY_ERROR) {

@@ -23,7 +23,65 @@ int64_t env_int(const char* name, int64_t fallback, int64_t min, int64_t max) {
   return n;
 }
 
+void env_tls(const char* prefix, TlsSettings& tls) {
+  std::string p(prefix);
+  tls.ca = env_string((p + "_CA").c_str(), "");
+  tls.cert = env_string((p + "_CERT").c_str(), "");
+  tls.key = env_string((p + "_KEY").c_str(), "");
+  if (tls.ca.empty() && (!tls.cert.empty() || !tls.key.empty())) {
+    throw std::runtime_error(p + "_CA must be set when " + p + "_CERT or _KEY is");
+  }
+  if (tls.cert.empty() != tls.key.empty()) {
+    throw std::runtime_error(p + "_CERT and " + p + "_KEY go together");
+  }
+}
+
 }  // namespace
+
+std::vector<HostPort> parse_host_list(const std::string& text, int default_port,
+                                      const std::string& what) {
+  std::vector<HostPort> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t end = text.find_first_of(", ", i);
+    if (end == std::string::npos) end = text.size();
+    std::string item = text.substr(i, end - i);
+    i = end + 1;
+    if (item.empty()) continue;
+    HostPort hp;
+    std::string port;
+    if (item.front() == '[') {
+      size_t close = item.find(']');
+      if (close == std::string::npos) throw std::runtime_error(what + ": bad address " + item);
+      hp.host = item.substr(1, close - 1);
+      if (close + 1 < item.size()) {
+        if (item[close + 1] != ':') throw std::runtime_error(what + ": bad address " + item);
+        port = item.substr(close + 2);
+      }
+    } else {
+      size_t colon = item.rfind(':');
+      hp.host = item.substr(0, colon);
+      if (colon != std::string::npos) port = item.substr(colon + 1);
+    }
+    if (hp.host.empty()) throw std::runtime_error(what + ": bad address " + item);
+    hp.port = default_port;
+    if (!port.empty() || item.back() == ':') {
+      char* e = nullptr;
+      long n = std::strtol(port.c_str(), &e, 10);
+      if (port.empty() || *e != '\0' || n < 1 || n > 65535) {
+        throw std::runtime_error(what + ": bad port in " + item);
+      }
+      hp.port = static_cast<int>(n);
+    }
+    out.push_back(std::move(hp));
+  }
+  return out;
+}
+
+std::vector<HostPort> AmqpSettings::endpoints() const {
+  if (!hosts.empty()) return hosts;
+  return {HostPort{host, port}};
+}
 
 Config Config::from_env() {
   Config c;
@@ -38,12 +96,26 @@ Config Config::from_env() {
   c.redis.socket = env_string("CINEMA_REDIS_SOCKET", c.redis.socket);
   c.redis.port = static_cast<int>(env_int("CINEMA_REDIS_PORT", c.redis.port, 1, 65535));
   c.redis.password = env_string("CINEMA_REDIS_PASSWORD", "");
+  c.redis.sentinels =
+      parse_host_list(env_string("CINEMA_REDIS_SENTINELS", ""), 26379, "CINEMA_REDIS_SENTINELS");
+  c.redis.master_name = env_string("CINEMA_REDIS_MASTER_NAME", c.redis.master_name);
+  env_tls("CINEMA_DB_SSL", c.db.tls);
+  c.replica.host = env_string("CINEMA_DB_REPLICA_HOST", "");
+  c.replica.port = static_cast<int>(env_int("CINEMA_DB_REPLICA_PORT", c.db.port, 1, 65535));
+  c.replica.max_lag_s = env_int("CINEMA_DB_REPLICA_MAX_LAG_SECONDS", c.replica.max_lag_s, 0, 86400);
   c.amqp.host = env_string("CINEMA_AMQP_HOST", c.amqp.host);
   c.amqp.port = static_cast<int>(env_int("CINEMA_AMQP_PORT", c.amqp.port, 1, 65535));
   c.amqp.user = env_string("CINEMA_AMQP_USER", c.amqp.user);
   c.amqp.password = env_string("CINEMA_AMQP_PASSWORD", c.amqp.password);
   c.amqp.vhost = env_string("CINEMA_AMQP_VHOST", c.amqp.vhost);
   c.amqp.exchange = env_string("CINEMA_AMQP_EXCHANGE", c.amqp.exchange);
+  c.amqp.hosts =
+      parse_host_list(env_string("CINEMA_AMQP_HOSTS", ""), c.amqp.port, "CINEMA_AMQP_HOSTS");
+  c.amqp.queue_type = env_string("CINEMA_AMQP_QUEUE_TYPE", c.amqp.queue_type);
+  if (c.amqp.queue_type != "classic" && c.amqp.queue_type != "quorum") {
+    throw std::runtime_error("CINEMA_AMQP_QUEUE_TYPE must be classic or quorum");
+  }
+  env_tls("CINEMA_AMQP_TLS", c.amqp.tls);
   c.jwt.secret = env_string("CINEMA_JWT_SECRET", "");
   if (c.jwt.secret.size() < 32) {
     throw std::runtime_error("CINEMA_JWT_SECRET must be set to at least 32 characters");
@@ -83,6 +155,22 @@ Config Config::from_env() {
   c.catalog_cache_ttl_s =
       env_int("CINEMA_CATALOG_CACHE_TTL_SECONDS", c.catalog_cache_ttl_s, 1, 3600);
   c.live_publish_socket = env_string("CINEMA_LIVE_PUBLISH_SOCKET", "");
+  {
+    std::string urls = env_string("CINEMA_LIVE_PUBLISH_URLS", "");
+    size_t i = 0;
+    while (i < urls.size()) {
+      size_t end = urls.find_first_of(", ", i);
+      if (end == std::string::npos) end = urls.size();
+      std::string u = urls.substr(i, end - i);
+      i = end + 1;
+      if (u.empty()) continue;
+      if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0) {
+        throw std::runtime_error("CINEMA_LIVE_PUBLISH_URLS: " + u + " is not an http(s) URL");
+      }
+      while (!u.empty() && u.back() == '/') u.pop_back();
+      c.live_publish_urls.push_back(u);
+    }
+  }
   c.ticket_secret = env_string("CINEMA_TICKET_SECRET", "");
   if (!c.ticket_secret.empty() && c.ticket_secret.size() < 32) {
     throw std::runtime_error("CINEMA_TICKET_SECRET must have at least 32 characters");
@@ -124,6 +212,10 @@ Config Config::from_env() {
       env_int("CINEMA_PAYMENT_CONNECT_TIMEOUT_MS", c.payment.connect_timeout_ms, 50, 60000);
   c.payment.timeout_ms = env_int("CINEMA_PAYMENT_TIMEOUT_MS", c.payment.timeout_ms, 100, 120000);
   c.worker_lock_file = env_string("CINEMA_WORKER_LOCK_FILE", c.worker_lock_file);
+  c.worker_lock = env_string("CINEMA_WORKER_LOCK", c.worker_lock);
+  if (c.worker_lock != "file" && c.worker_lock != "db") {
+    throw std::runtime_error("CINEMA_WORKER_LOCK must be file or db");
+  }
   c.relay_batch = env_int("CINEMA_RELAY_BATCH", c.relay_batch, 1, 10000);
   c.history_retention_hours =
       env_int("CINEMA_HISTORY_RETENTION_HOURS", c.history_retention_hours, 1, 24 * 366 * 10);

@@ -21,8 +21,19 @@ inline constexpr const char* kDeadLetterExchange = "cinema.dlx";
 inline constexpr const char* kDeadLetterQueue = "cinema.dead";
 
 // Declares exchanges, queues and bindings on channel 1 of `connection` (an
-// amqp_connection_state_t). False when a step fails.
-bool declare_event_topology(void* connection, const std::string& exchange);
+// amqp_connection_state_t). False when a step fails. queue_type "quorum"
+// declares the durable queues as quorum queues (replicated across a
+// cluster); a classic queue of the same name already there makes it fail.
+bool declare_event_topology(void* connection, const std::string& exchange,
+                            const std::string& queue_type = "classic");
+
+// Opens `connection`'s socket (plain TCP, or TLS when settings.tls is set) to
+// the brokers of settings.endpoints() in turn, beginning with the one at
+// `*next` (then left pointing at the broker connected to, so a reconnect
+// tries it first). Returns a description of the broker ("host:port"), or ""
+// when none accepted within timeout_ms each.
+std::string open_broker_socket(void* connection, const AmqpSettings& settings, int timeout_ms,
+                               size_t* next);
 
 // True when an event with this routing key reaches a durable queue of the
 // topology above (the waiting list, notifications), so it must be published
@@ -52,6 +63,7 @@ class BrokerCheck {
   AmqpSettings settings_;
   void* conn_ = nullptr;  // amqp_connection_state_t
   int64_t retry_after_ms_ = 0;
+  size_t next_endpoint_ = 0;
 };
 
 }  // namespace cinema

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "cinema/accounts.h"
@@ -27,6 +28,23 @@ class Context {
   const Config& config() const { return config_; }
   const Clock& clock() const { return *clock_; }
   Database& db();
+  // Catalogue and search reads (never seat state, holds or confirms): fn runs
+  // on the read replica (CINEMA_DB_REPLICA_HOST) when it is reachable and at
+  // most CINEMA_DB_REPLICA_MAX_LAG_SECONDS behind (checked at most once a
+  // second), else on the primary; a replica lost mid-read falls back too.
+  template <class F>
+  auto catalogue_read(F&& fn) -> std::invoke_result_t<F&, Session&> {
+    if (Database* replica = usable_replica()) {
+      try {
+        return replica->autocommit(fn);
+      } catch (const DbUnavailable&) {
+        replica_lost();
+      }
+    }
+    return db().autocommit(fn);
+  }
+  // Whether the last catalogue_read could use the replica (for tests and logs).
+  bool replica_in_use() const { return replica_ok_; }
   Redis& redis();
   RateLimiter& limiter();
   BrokerCheck& broker();
@@ -54,7 +72,12 @@ class Context {
  private:
   Config config_;
   std::unique_ptr<Clock> clock_;
+  Database* usable_replica();
+  void replica_lost();
   std::unique_ptr<Database> db_;
+  std::unique_ptr<Database> replica_;
+  int64_t replica_checked_ms_ = 0;
+  bool replica_ok_ = false;
   std::unique_ptr<Redis> redis_;
   std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<BrokerCheck> broker_;

@@ -24,6 +24,10 @@ struct RedisValue {
   std::vector<RedisValue> elements;
 };
 
+// The master's address from a sentinel's answer to
+// `SENTINEL get-master-addr-by-name` (["host", "port"]); nullopt otherwise.
+std::optional<HostPort> parse_master_reply(const RedisValue& v);
+
 class Redis {
  public:
   explicit Redis(RedisSettings settings);
@@ -41,7 +45,9 @@ class Redis {
  private:
   bool ensure_connected();
   void disconnect();
+  std::optional<HostPort> discover_master();
   RedisSettings settings_;
+  HostPort master_;  // with sentinels: the master last connected to
   redisContext* ctx_ = nullptr;
   int64_t retry_after_ms_ = 0;
 };
