@@ -43,7 +43,7 @@ Problem store_unavailable() {
 
 StatusOr<const ProviderConfig*> provider_of(const Service& svc, const Request& req) {
   CINEMA_RETURN_IF_ERROR(svc.config_status);
-  auto it = req.params.find("id");
+  auto it = req.params.find("provider");
   const ProviderConfig* p = it == req.params.end() ? nullptr : svc.settings.find(it->second);
   if (p == nullptr) {
     return problem(404, "oidc-unknown-provider", "Unknown identity provider",
@@ -260,8 +260,8 @@ Router make_router(Service& svc) {
   return Router{
       {"GET", "/v1/auth/oidc/providers", bind(svc, providers)},
       {"POST", "/v1/auth/oidc/exchange", bind(svc, exchange)},
-      {"GET", "/v1/auth/oidc/{id}/start", bind(svc, start)},
-      {"GET", "/v1/auth/oidc/{id}/callback", bind(svc, callback)},
+      {"GET", "/v1/auth/oidc/{provider}/start", bind(svc, start)},
+      {"GET", "/v1/auth/oidc/{provider}/callback", bind(svc, callback)},
   };
 }
 
@@ -269,8 +269,8 @@ const Router& router() {
   static const Router r{
       {"GET", "/v1/auth/oidc/providers", lazy(providers)},
       {"POST", "/v1/auth/oidc/exchange", lazy(exchange)},
-      {"GET", "/v1/auth/oidc/{id}/start", lazy(start)},
-      {"GET", "/v1/auth/oidc/{id}/callback", lazy(callback)},
+      {"GET", "/v1/auth/oidc/{provider}/start", lazy(start)},
+      {"GET", "/v1/auth/oidc/{provider}/callback", lazy(callback)},
   };
   return r;
 }

@@ -1,8 +1,8 @@
 // Sign-in with an OpenID Connect provider (authorization code flow with PKCE,
 // state and nonce), beside passwords:
 //   GET  /v1/auth/oidc/providers           the configured providers {id, name}
-//   GET  /v1/auth/oidc/{id}/start?redirect= 302 to the provider
-//   GET  /v1/auth/oidc/{id}/callback       302 back to `redirect`#oidc_code=<one-time code>
+//   GET  /v1/auth/oidc/{provider}/start?redirect= 302 to the provider
+//   GET  /v1/auth/oidc/{provider}/callback       302 back to `redirect`#oidc_code=<one-time code>
 //   POST /v1/auth/oidc/exchange {"code"}   200 our token pair, as login answers
 // The sign-in in progress (state, nonce, PKCE verifier, redirect) and the
 // one-time code live in Redis, short-lived and single use (GETDEL). Tokens
