@@ -92,6 +92,16 @@ export async function login(email, password) {
   return me;
 }
 
+// The one-time code of a sign-in with an identity provider (the callback put it
+// in the address's fragment) exchanged for the same token pair login gives.
+export async function loginWithCode(code) {
+  const t = await post('/v1/auth/oidc/exchange', { code });
+  session.set({ access_token: t.access_token, refresh_token: t.refresh_token });
+  const me = await get('/v1/me');
+  session.set({ ...session.get(), user: me });
+  return me;
+}
+
 export async function logout() {
   const s = session.get();
   if (s && s.refresh_token) {

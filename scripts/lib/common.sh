@@ -24,6 +24,8 @@ CINEMA_VARS=(
   CINEMA_LOG_LEVEL CINEMA_HOLD_TTL_SECONDS
   CINEMA_WORKER_INTERVAL_SECONDS CINEMA_WORKER_LOCK_FILE CINEMA_LIVE_PUBLISH_SOCKET
   CINEMA_ALLOWED_ORIGINS CINEMA_LIVE_CONNECTIONS_PER_ADDRESS CINEMA_METRICS_ALLOW
+  CINEMA_PUBLIC_URL CINEMA_OIDC_PROVIDERS CINEMA_OIDC_REDIRECTS
+  CINEMA_OIDC_DEMO CINEMA_OIDC_DEMO_PORT CINEMA_OIDC_DEMO_CLIENT_ID
 )
 # The subset handed to the function processes (supervisord's environment).
 CINEMA_FUNCTION_VARS=(
@@ -40,10 +42,14 @@ CINEMA_FUNCTION_VARS=(
   CINEMA_LOG_LEVEL CINEMA_HOLD_TTL_SECONDS
   CINEMA_WORKER_INTERVAL_SECONDS CINEMA_WORKER_LOCK_FILE CINEMA_LIVE_PUBLISH_SOCKET
   CINEMA_METRICS_ALLOW
+  CINEMA_PUBLIC_URL CINEMA_OIDC_PROVIDERS CINEMA_OIDC_REDIRECTS
 )
-CINEMA_SECRET_VARS=(CINEMA_DB_PASSWORD CINEMA_AMQP_PASSWORD CINEMA_JWT_SECRET CINEMA_TICKET_SECRET)
+# (CINEMA_OIDC_<ID>_CLIENT_SECRET, the demo provider's among them, reach the
+# functions as extra variables.)
+CINEMA_SECRET_VARS=(CINEMA_DB_PASSWORD CINEMA_AMQP_PASSWORD CINEMA_JWT_SECRET CINEMA_TICKET_SECRET
+  CINEMA_OIDC_DEMO_CLIENT_SECRET)
 # Settings of the tooling itself, never handed to the functions.
-CINEMA_TOOL_VARS_RE='^CINEMA_(RUN_DIR|HTTP_PORT|BASE_URL|AMQP_DIST_PORT|AMQP_NODE|BIN_DIR|ROUTES_DIR|DB_BUFFER_POOL|DB_FLUSH_LOG_AT_TRX_COMMIT|DB_SYNC_BINLOG|STACK_CTL|HEALTH_TIMEOUT|START_TIMEOUT|MIGRATIONS_DIR|DEPLOY_CTL|COMPAT_.*|DEMO_.*|BENCH_.*|APACHE_.*|CONTRACT|CONTRACT_LOG)$'
+CINEMA_TOOL_VARS_RE='^CINEMA_(RUN_DIR|HTTP_PORT|BASE_URL|AMQP_DIST_PORT|AMQP_NODE|BIN_DIR|ROUTES_DIR|DB_BUFFER_POOL|DB_FLUSH_LOG_AT_TRX_COMMIT|DB_SYNC_BINLOG|STACK_CTL|HEALTH_TIMEOUT|START_TIMEOUT|MIGRATIONS_DIR|DEPLOY_CTL|COMPAT_.*|DEMO_.*|OIDC_DEMO|OIDC_DEMO_(PORT|CLIENT_ID|TEST_MODE)|BENCH_.*|APACHE_.*|CONTRACT|CONTRACT_LOG)$'
 
 # Other CINEMA_* variables set in the environment or .env (settings the C++
 # side reads that the tooling has no default for, e.g. CINEMA_PRICE_VIP_PERCENT).
@@ -97,12 +103,12 @@ cinema_profile() {
 
   load_env_file "$CINEMA_REPO/.env"
 
-  local http db redis amqp dist
+  local http db redis amqp dist oidc
   case $profile in
-    dev)   http=8080  db=3307  redis=6380  amqp=5673  dist=25673 ;;
-    test)  http=18080 db=13307 redis=16380 amqp=15673 dist=25683 ;;
-    bench) http=28080 db=23307 redis=26380 amqp=25674 dist=25693 ;;
-    chaos) http=17080 db=17307 redis=17380 amqp=17672 dist=17673 ;;
+    dev)   http=8080  db=3307  redis=6380  amqp=5673  dist=25673 oidc=8090 ;;
+    test)  http=18080 db=13307 redis=16380 amqp=15673 dist=25683 oidc=18090 ;;
+    bench) http=28080 db=23307 redis=26380 amqp=25674 dist=25693 oidc=28090 ;;
+    chaos) http=17080 db=17307 redis=17380 amqp=17672 dist=17673 oidc=17090 ;;
   esac
   export CINEMA_RUN_DIR=${CINEMA_RUN_DIR:-$CINEMA_REPO/.run/$profile}
   export CINEMA_HTTP_PORT=${CINEMA_HTTP_PORT:-$http}
@@ -141,6 +147,21 @@ cinema_profile() {
   export CINEMA_ALLOWED_ORIGINS=${CINEMA_ALLOWED_ORIGINS:-}
   export CINEMA_LIVE_CONNECTIONS_PER_ADDRESS=${CINEMA_LIVE_CONNECTIONS_PER_ADDRESS:-20}
   export CINEMA_METRICS_ALLOW=${CINEMA_METRICS_ALLOW:-}
+  # Sign-in with OpenID Connect providers (functions/oidc/settings.h). dev and
+  # test run a local demo provider (infra/oidc-demo) and sign in with it
+  # unless CINEMA_OIDC_PROVIDERS says otherwise; CINEMA_OIDC_DEMO=0 leaves it out.
+  export CINEMA_PUBLIC_URL=${CINEMA_PUBLIC_URL:-$CINEMA_BASE_URL}
+  local demo_default=1; [[ $profile == bench || $profile == chaos ]] && demo_default=0
+  export CINEMA_OIDC_DEMO=${CINEMA_OIDC_DEMO:-$demo_default}
+  export CINEMA_OIDC_DEMO_PORT=${CINEMA_OIDC_DEMO_PORT:-$oidc}
+  export CINEMA_OIDC_DEMO_CLIENT_ID=${CINEMA_OIDC_DEMO_CLIENT_ID:-cinema-$profile}
+  if [[ -z ${CINEMA_OIDC_PROVIDERS+x} ]]; then
+    CINEMA_OIDC_PROVIDERS=""
+    [[ $CINEMA_OIDC_DEMO == 1 ]] &&
+      CINEMA_OIDC_PROVIDERS="demo|Demo ID|http://127.0.0.1:$CINEMA_OIDC_DEMO_PORT|$CINEMA_OIDC_DEMO_CLIENT_ID"
+  fi
+  export CINEMA_OIDC_PROVIDERS
+  export CINEMA_OIDC_REDIRECTS=${CINEMA_OIDC_REDIRECTS:-/}
 
   case $profile in
     test) # the integration suite relies on these exact values
@@ -156,7 +177,10 @@ cinema_profile() {
       export CINEMA_HOLD_TTL_SECONDS=3 CINEMA_ARGON2_MEMLIMIT_KIB=19456
       export CINEMA_ALLOWED_ORIGINS=http://allowed.example
       # The worker tests run the worker themselves, one run at a time.
-      export CINEMA_WORKER_INTERVAL_SECONDS=0 ;;
+      export CINEMA_WORKER_INTERVAL_SECONDS=0
+      # The sign-in tests drive the demo provider's test hooks, and rotate its
+      # key by restarting it: an unknown kid is fetched at once.
+      export CINEMA_OIDC_DEMO_TEST_MODE=1 CINEMA_OIDC_JWKS_REFETCH_SECONDS=0 ;;
     bench|chaos) # wrk (or scripts/chaos) hammers from one address: lift the rate
       # limits (to the largest values common/runtime/src/config.cpp accepts)
       export CINEMA_LOGIN_BURST=10000000 CINEMA_LOGIN_REFILL_PER_MINUTE=600000000

@@ -598,3 +598,45 @@ nginx_stop() {
   log "nginx: stopping (pid $pid)"
   stop_pid nginx "$pid" 15
 }
+
+# ---------------------------------------------------------------- demo OpenID Connect provider
+# infra/oidc-demo under node (dev and test; CINEMA_OIDC_DEMO=1): the identity
+# provider the stack's CINEMA_OIDC_PROVIDERS names by default. Its signing key
+# is new at every start, so a restart is a key rotation.
+
+OIDC_DEMO_DIR=$CINEMA_REPO/infra/oidc-demo
+oidc_demo_enabled() { [[ ${CINEMA_OIDC_DEMO:-0} == 1 ]]; }
+oidc_demo_pid() { our_pid "$RUN_DIR/oidc-demo.pid" "$OIDC_DEMO_DIR/server.mjs"; }
+oidc_demo_url() { printf 'http://127.0.0.1:%s' "$CINEMA_OIDC_DEMO_PORT"; }
+
+oidc_demo_start() {
+  oidc_demo_enabled || return 0
+  oidc_demo_pid >/dev/null && return 0
+  command -v node >/dev/null || die "node not found (scripts/install-deps), or set CINEMA_OIDC_DEMO=0"
+  [[ -d $OIDC_DEMO_DIR/node_modules/oidc-provider ]] ||
+    die "$OIDC_DEMO_DIR/node_modules is missing: run scripts/install-deps (or set CINEMA_OIDC_DEMO=0)"
+  port_free_or_die "$CINEMA_OIDC_DEMO_PORT" "demo identity provider"
+  log "oidc-demo: starting on $(oidc_demo_url)"
+  rm -f "$RUN_DIR/oidc-demo.pid"
+  spawn "$LOG_DIR/oidc-demo.log" env \
+    OIDC_DEMO_PORT="$CINEMA_OIDC_DEMO_PORT" OIDC_DEMO_CLIENT_ID="$CINEMA_OIDC_DEMO_CLIENT_ID" \
+    OIDC_DEMO_CLIENT_SECRET="$CINEMA_OIDC_DEMO_CLIENT_SECRET" \
+    OIDC_DEMO_REDIRECT_URIS="$CINEMA_PUBLIC_URL/v1/auth/oidc/demo/callback" \
+    OIDC_DEMO_TEST_MODE="${CINEMA_OIDC_DEMO_TEST_MODE:-0}" OIDC_DEMO_PID_FILE="$RUN_DIR/oidc-demo.pid" \
+    node "$OIDC_DEMO_DIR/server.mjs"
+  local spawned=$SPAWNED_PID deadline=$((SECONDS + START_TIMEOUT))
+  until curl -sf -o /dev/null --max-time 2 "$(oidc_demo_url)/.well-known/openid-configuration"; do
+    if ((SECONDS >= deadline)) || ! kill -0 "$spawned" 2>/dev/null; then
+      show_log_tail "$LOG_DIR/oidc-demo.log"
+      die "the demo identity provider did not come up on $(oidc_demo_url)"
+    fi
+    sleep 0.1
+  done
+}
+
+oidc_demo_stop() {
+  local pid
+  pid=$(oidc_demo_pid) || return 0
+  log "oidc-demo: stopping (pid $pid)"
+  stop_pid oidc-demo "$pid" 10
+}
