@@ -12,28 +12,19 @@
 namespace cinema::oidc {
 namespace {
 
-Problem problem(int status, const char* slug, const char* title, std::string detail) {
-  Problem p;
-  p.status = status;
-  p.type = std::string("/problems/") + slug;
-  p.title = title;
-  p.detail = std::move(detail);
-  return p;
-}
-
 Problem state_invalid(std::string detail) {
-  return problem(400, "oidc-state-invalid", "Sign-in not recognised", std::move(detail));
+  return problem_of(400, "oidc-state-invalid", "Sign-in not recognised", std::move(detail));
 }
 Problem response_invalid(std::string detail) {
-  return problem(400, "oidc-response-invalid", "Unusable answer from the identity provider",
-                 std::move(detail));
+  return problem_of(400, "oidc-response-invalid", "Unusable answer from the identity provider",
+                    std::move(detail));
 }
 Problem token_invalid(std::string detail) {
-  return problem(401, "oidc-token-invalid", "ID token refused", std::move(detail));
+  return problem_of(401, "oidc-token-invalid", "ID token refused", std::move(detail));
 }
 Problem provider_unavailable(std::string detail) {
-  Problem p =
-      problem(503, "oidc-provider-unavailable", "Identity provider unavailable", std::move(detail));
+  Problem p = problem_of(503, "oidc-provider-unavailable", "Identity provider unavailable",
+                         std::move(detail));
   p.headers.emplace_back("Retry-After", "5");
   return p;
 }
@@ -46,8 +37,8 @@ StatusOr<const ProviderConfig*> provider_of(const Service& svc, const Request& r
   auto it = req.params.find("provider");
   const ProviderConfig* p = it == req.params.end() ? nullptr : svc.settings.find(it->second);
   if (p == nullptr) {
-    return problem(404, "oidc-unknown-provider", "Unknown identity provider",
-                   "No identity provider with this id is configured");
+    return problem_of(404, "oidc-unknown-provider", "Unknown identity provider",
+                      "No identity provider with this id is configured");
   }
   return p;
 }
@@ -178,7 +169,8 @@ Response callback(Service& svc, const Request& req, Context& ctx) {
       svc.client.exchange_code(*p, *disc.value, code, callback_uri(svc, *p), pending->verifier);
   if (!id_token.value) {
     if (id_token.error.unavailable) return provider_unavailable(id_token.error.reason);
-    return problem(400, "oidc-code-rejected", "Authorization code refused", id_token.error.reason);
+    return problem_of(400, "oidc-code-rejected", "Authorization code refused",
+                      id_token.error.reason);
   }
   auto verified = svc.client.verify(*p, *disc.value, *id_token.value, now);
   if (verified.jws.error != JwsError::kNone) {
@@ -199,7 +191,7 @@ Response callback(Service& svc, const Request& req, Context& ctx) {
 
   CINEMA_ASSIGN_OR_RETURN(LinkedAccount account, link_account(ctx, p->id, claims.claims));
   if (account.disabled) {
-    return problem(403, "oidc-account-disabled", "Account disabled", "This account is disabled");
+    return problem_of(403, "oidc-account-disabled", "Account disabled", "This account is disabled");
   }
   std::string one_time = random_token(32);
   auto stored = ctx.redis().command({"SET", "oidc:code:" + sha256_hex(one_time),
@@ -222,8 +214,8 @@ Response exchange(Service& svc, const Request& req, Context& ctx) {
   int64_t user_id =
       got->kind == RedisValue::Kind::kString ? std::strtoll(got->str.c_str(), &end, 10) : 0;
   if (user_id <= 0) {
-    return problem(400, "oidc-code-invalid", "Sign-in code not valid",
-                   "This code is unknown, has expired or was already used; sign in again");
+    return problem_of(400, "oidc-code-invalid", "Sign-in code not valid",
+                      "This code is unknown, has expired or was already used; sign in again");
   }
   CINEMA_ASSIGN_OR_RETURN(TokenPair pair, sign_in(ctx, user_id));
   return Response::json(200, token_pair_json(pair)).with_header("Cache-Control", "no-store");

@@ -164,13 +164,14 @@ std::optional<RedisValue> Redis::command(const std::vector<std::string>& argv) {
     r = static_cast<redisReply*>(
         redisCommandArgv(ctx_, static_cast<int>(args.size()), args.data(), lens.data()));
   }
-  if (r == nullptr) {
-    // I/O error or timeout: the connection is unusable.
+  // I/O error or timeout: the connection is unusable.
+  auto failed = [&] {
     log(LogLevel::kWarn, "redis command failed", {{"error", ctx_->errstr}});
     disconnect();
     retry_after_ms_ = now_ms() + kBackoffMs;
     return std::nullopt;
-  }
+  };
+  if (r == nullptr) return failed();
   if (r->type == REDIS_REPLY_ERROR && std::strncmp(r->str, "READONLY", 8) == 0) {
     // A replica now: the master failed over (or was demoted). The command did
     // not run; ask the sentinels again and run it once on the new master.
@@ -183,12 +184,7 @@ std::optional<RedisValue> Redis::command(const std::vector<std::string>& argv) {
     }
     r = static_cast<redisReply*>(
         redisCommandArgv(ctx_, static_cast<int>(args.size()), args.data(), lens.data()));
-    if (r == nullptr) {
-      log(LogLevel::kWarn, "redis command failed", {{"error", ctx_->errstr}});
-      disconnect();
-      retry_after_ms_ = now_ms() + kBackoffMs;
-      return std::nullopt;
-    }
+    if (r == nullptr) return failed();
   }
   std::optional<RedisValue> out;
   if (r->type == REDIS_REPLY_ERROR) {

@@ -34,6 +34,10 @@ struct Problem {
   }
 };
 
+// A problem of its own type: `/problems/<slug>`, e.g. a refusal a function names
+// more precisely than the constructors below.
+Problem problem_of(int status, const char* slug, const char* title, std::string detail);
+
 // Constructors for the statuses the API uses (see ARCHITECTURE.md, Conventions).
 Problem bad_request(std::string detail, std::vector<FieldError> errors = {});
 Problem unauthorized(std::string detail);
