@@ -359,6 +359,41 @@ TEST(OidcRefusals, ExpiredCodeIsRefused) {
       IsProblem(post("/v1/auth/oidc/exchange", json_object({{"code", "never-issued"}})), 400));
 }
 
+TEST(OidcRefusals, MalformedExchangeBodiesAre400) {
+  const char* bodies[] = {"not json", "{}", R"({"code":5})", R"({"code":""})"};
+  for (const char* body : bodies) {
+    HttpResponse r = post("/v1/auth/oidc/exchange", body);
+    EXPECT_TRUE(IsProblem(r, 400)) << body << ": " << r.describe();
+    EXPECT_EQ(r.body.find("access_token"), std::string::npos) << body;
+  }
+}
+
+// Redis keeps the sign-ins in flight (state, nonce, verifier, one-time code):
+// without it every route answers 503 with Retry-After, never a 500 or a
+// sign-in, and once it is back a sign-in works again. (The sign-in that was
+// under way is lost with Redis's memory: its user starts again.)
+TEST(OidcRedisOutage, EveryRouteIs503AndNobodyIsSignedIn) {
+  if (!stack_ctl_available()) GTEST_SKIP() << "CINEMA_STACK_CTL not set";
+  Identity who = fresh_identity();
+  Flow f = to_callback(who);
+  {
+    ServiceStop stop("redis");
+    ASSERT_TRUE(stop.stopped());
+    HttpResponse cb = get(f.callback_path);
+    expect_refused(cb, 503, "/problems/unavailable", who);
+    EXPECT_FALSE(cb.header("retry-after").empty()) << cb.describe();
+    HttpResponse start = get("/v1/auth/oidc/demo/start?redirect=%2F");
+    EXPECT_TRUE(IsProblem(start, 503)) << start.describe();
+    EXPECT_FALSE(start.has_header("location"));
+    HttpResponse ex = post("/v1/auth/oidc/exchange", json_object({{"code", "any-code"}}));
+    EXPECT_TRUE(IsProblem(ex, 503)) << ex.describe();
+    EXPECT_EQ(ex.body.find("access_token"), std::string::npos);
+  }
+  SignedIn s = sign_in(who);
+  EXPECT_GT(s.user_id, 0);
+  EXPECT_EQ(users_with_email(who.email), 1);
+}
+
 // ---------------------------------------------------------------- provider outages
 
 class OidcOutage : public ::testing::Test {
