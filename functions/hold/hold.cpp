@@ -1,7 +1,5 @@
 #include "hold.h"
 
-#include <rapidjson/document.h>
-
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -26,22 +24,6 @@ constexpr int kBestSpread = 8;
 struct HoldRequest {
   std::vector<int64_t> seat_ids;  // chosen seats, or empty for best available
   PickRequest pick;
-};
-
-struct Placed {
-  int64_t hold_id = 0;
-  std::vector<int64_t> seat_ids;
-  std::string expires_at;
-  int64_t total_cents = 0;
-  std::string currency;
-  std::vector<OutboxEvent> events;
-};
-
-// One attempt that did not fail: the hold placed, or (placed empty) the seats
-// it lost to a race, which best available marks taken before picking again.
-struct Attempt {
-  std::optional<Placed> placed;
-  std::vector<int64_t> unavailable;
 };
 
 // Best available: the show's seats, read once per request (a plain read: the
@@ -114,73 +96,24 @@ void mark_taken(BestAvailable& b, const std::vector<int64_t>& lost) {
   }
 }
 
-StatusOr<Attempt> try_place(Context& ctx, const AuthUser& user, int64_t show_id,
+// The whole hold is one round trip (the hold procedure, through the
+// booking store's place_hold): its own transaction holds the cap check, the
+// replacement of a previous hold, the conditional UPDATE and the outbox
+// events (which are also the hold's audit record).
+StatusOr<HoldTry> try_place(Context& ctx, const AuthUser& user, int64_t show_id,
                             std::vector<int64_t> ids) {
-  Attempt a;
   std::sort(ids.begin(), ids.end());  // the procedure reports the seats in this order
-  // The whole hold is one round trip (place_hold_v3, migrations/0009): the
-  // procedure's own transaction holds the cap check, the replacement of a
-  // previous hold, the conditional UPDATE and the outbox events (which are
-  // also the hold's audit record).
-  OutboxEvent held{uuid_v4(), "seat.held", ""};
-  OutboxEvent released{uuid_v4(), "seat.released", ""};
-  std::vector<Session::Param> params{show_id,
-                                     user.id,
-                                     user.role,
-                                     id_array(ids),
-                                     int64_t{ctx.config().hold_ttl_s},
-                                     held.event_id,
-                                     released.event_id,
-                                     ctx.request_id,
-                                     int64_t{ctx.config().max_held_seats}};
-  static const std::string kCall = "CALL place_hold_v3(" + placeholders(9) + ")";
-  auto row = ctx.db().self_committing([&](Session& s) { return s.call_list(kCall, params); });
-  std::string outcome = row["outcome"].value_or("");
-  if (outcome == "NOT_FOUND") {
-    return not_found("No such show");
-  } else if (outcome == "CANCELLED") {
-    return conflict("The show has been cancelled");
-  } else if (outcome == "STARTED") {
-    return conflict("The show has already started");
-  } else if (outcome == "BAD_SEATS") {
-    return bad_request("Some seat_ids are not seats of this show",
-                       {{"seat_ids", "must be seats of this show"}});
-  } else if (outcome == "TOO_MANY_HELD") {
-    const int64_t cap = ctx.config().max_held_seats;
-    Problem p = conflict("You may hold at most " + std::to_string(cap) +
-                         " seats across all shows at once; confirm or release a hold first");
-    p.type = "/problems/held-seat-cap";
-    p.title = "Held-seat cap reached";
-    p.with_extension("max_held_seats", std::to_string(cap))
-        .with_extension("held_elsewhere", row["held"].value_or("0"));
-    return p;
-  } else if (outcome == "UNAVAILABLE") {
-    rapidjson::Document d;
-    d.Parse(row["unavailable"].value_or("[]").c_str());
-    if (d.IsArray()) {
-      for (const auto& v : d.GetArray()) {
-        if (v.IsInt64()) a.unavailable.push_back(v.GetInt64());
-      }
-    }
-    if (a.unavailable.empty()) a.unavailable = ids;  // freed again meanwhile: still a lost race
-  } else if (outcome == "OK") {
-    Placed p;
-    p.hold_id = std::stoll(*row["hold_id"]);
-    p.seat_ids = ids;
-    p.total_cents = std::stoll(*row["total_cents"]);
-    p.expires_at = *row["expires_at"];
-    p.currency = *row["currency"];
-    if (row["released_payload"]) {
-      released.body = *row["released_payload"];
-      p.events.push_back(released);
-    }
-    held.body = *row["held_payload"];
-    p.events.push_back(held);
-    a.placed = std::move(p);
-  } else {
-    throw std::runtime_error("place_hold returned '" + outcome + "'");
-  }
-  return a;
+  HoldAsk ask;
+  ask.show_id = show_id;
+  ask.user_id = user.id;
+  ask.role = user.role;
+  ask.seat_ids = std::move(ids);
+  ask.ttl_s = ctx.config().hold_ttl_s;
+  ask.max_held_seats = ctx.config().max_held_seats;
+  ask.held_event_id = uuid_v4();
+  ask.released_event_id = uuid_v4();
+  ask.request_id = ctx.request_id;
+  return place_hold(ctx.bookings(), ask);
 }
 
 StatusOr<HoldRequest> parse(const Request& req) {
@@ -228,7 +161,7 @@ Response place(const Request& req, Context& ctx) {
   }
   int attempts = hr->seat_ids.empty() ? kBestAvailableAttempts : 1;
   std::optional<BestAvailable> best;
-  Attempt a;
+  HoldTry a;
   for (int i = 0; i < attempts; ++i) {
     std::vector<int64_t> ids = hr->seat_ids;
     if (ids.empty()) {
@@ -254,7 +187,7 @@ Response place(const Request& req, Context& ctx) {
     p.with_extension("unavailable_seat_ids", id_array(a.unavailable));
     return Response::problem(p);
   }
-  const Placed& p = *a.placed;
+  const HoldPlaced& p = *a.placed;
   after_seat_change(ctx, show_id, p.events);
   JsonWriter w;
   w.begin_object()
@@ -267,17 +200,6 @@ Response place(const Request& req, Context& ctx) {
       .field("currency", p.currency)
       .end_object();
   return Response::json(201, w.str());
-}
-
-// Seat ids a hold still has (HELD), locked.
-std::vector<int64_t> held_seats(Session& s, int64_t hold_id) {
-  Rows rs = s.query(
-      "SELECT seat_id FROM show_seats WHERE hold_id = ? AND status = 'HELD' ORDER BY seat_id "
-      "FOR UPDATE",
-      hold_id);
-  std::vector<int64_t> ids;
-  while (rs->next()) ids.push_back(rs->getInt64("seat_id"));
-  return ids;
 }
 
 Response release(const Request& req, Context& ctx) {
@@ -295,27 +217,10 @@ Response release(const Request& req, Context& ctx) {
     CINEMA_RETURN_IF_ERROR(mine);
     hold_id = *mine;
   }
-  auto events = ctx.db().transaction([&](Session& s) -> StatusOr<std::vector<OutboxEvent>> {
-    Rows h =
-        s.query("SELECT status FROM holds WHERE id = ? AND show_id = ? AND user_id = ? FOR UPDATE",
-                *hold_id, show_id, user.id);
-    if (!h->next()) return not_found("No such hold");
-    if (get_string(*h, "status") != "ACTIVE") return std::vector<OutboxEvent>{};  // already gone
-    std::vector<int64_t> seats = held_seats(s, *hold_id);
-    s.exec("UPDATE holds SET status = 'RELEASED' WHERE id = ?", *hold_id);
-    s.exec(
-        "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL "
-        "WHERE hold_id = ? AND status = 'HELD'",
-        *hold_id);
-    JsonWriter d;
-    d.begin_object().field("show_id", show_id).field("hold_id", *hold_id);
-    d.field("user_id", user.id).key("seat_ids").raw(id_array(seats));
-    d.field("reason", "released").end_object();
-    std::vector<OutboxEvent> out{write_event(s, ctx, "seat.released", "show", show_id, d.str())};
-    return out;
-  });
-  CINEMA_RETURN_IF_ERROR(events);
-  if (!events->empty()) after_seat_change(ctx, show_id, *events);
+  auto ended = ctx.bookings().transaction(
+      [&](BookingTx& tx) { return release_hold(tx, show_id, user.id, *hold_id); });
+  CINEMA_RETURN_IF_ERROR(ended);
+  if (*ended) after_seat_change(ctx, show_id, {**ended});
   return Response::no_content();
 }
 

@@ -245,11 +245,7 @@ Response create(const Request& req, Context& ctx) {
         const SeatPrices prices =
             effective_prices(f.prices.value_or(SeatPrices{}), *f.base_price_cents, cfg);
         store_prices(s, id, prices);
-        s.exec(
-            "INSERT INTO show_seats (show_id, seat_id, price_cents) SELECT ?, se.id, "
-            "CASE se.seat_type WHEN 'VIP' THEN ? WHEN 'ACCESSIBLE' THEN ? WHEN 'COMPANION' THEN ? "
-            "ELSE ? END FROM seats se WHERE se.hall_id = ? AND se.active = 1",
-            id, prices.cents[1], prices.cents[2], prices.cents[3], prices.cents[0], *f.hall_id);
+        create_show_seats(s, id, *f.hall_id, by_type(prices));
         return id;
       });
 }
@@ -354,9 +350,8 @@ Response remove(const Request& req, Context& ctx) {
     if (waiting->next()) {
       return conflict("People are on this show's waiting list, so it cannot be deleted");
     }
-    s.exec("DELETE FROM holds WHERE show_id = ?", id);  // released or expired ones only
     s.exec("DELETE FROM waitlist_entries WHERE show_id = ?", id);
-    s.exec("DELETE FROM show_seats WHERE show_id = ?", id);
+    delete_show_rows(s, id);
     s.exec("DELETE FROM shows WHERE id = ?", id);
     return {};
   });

@@ -7,6 +7,8 @@
 #include <cstring>
 
 #include "cinema/booking.h"
+#include "cinema/booking_verbs.h"
+#include "cinema/mariadb_booking_store.h"
 #include "cinema/json.h"
 #include "cinema/log.h"
 #include "cinema/ownership.h"
@@ -78,40 +80,17 @@ StatusOr<Cancelled> cancel_show(Context& ctx, const AuthUser& actor, int64_t sho
 
     s.exec("UPDATE shows SET status = 'CANCELLED', seat_version = seat_version + 1 WHERE id = ?",
            show_id);
-    f.released_holds = s.exec(
-        "UPDATE holds SET status = 'RELEASED' WHERE show_id = ? AND status = 'ACTIVE'", show_id);
-    auto reservations = id_pairs(
-        s.query("SELECT id, user_id FROM reservations WHERE show_id = ? AND status = 'CONFIRMED' "
-                "ORDER BY id FOR UPDATE",
-                show_id));
-    for (const auto& [reservation_id, user_id] : reservations) {
-      CancelledSeats c = cancel_confirmed(s, show_id, reservation_id, actor.id, why);
-      ++f.cancelled_reservations;
-      f.refunded_cents += c.refund.amount_cents;
-      JsonWriter d;
-      d.begin_object()
-          .field("show_id", show_id)
-          .field("reservation_id", reservation_id)
-          .field("user_id", user_id)
-          .field("cancelled_by", actor.id)
-          .key("seat_ids")
-          .raw(id_array(c.seat_ids))
-          .field("refund_cents", c.refund.amount_cents)
-          .field("reason", why)
-          .field("show_cancelled", true)
-          .end_object();
-      out.events.push_back(
-          write_event(s, ctx, "booking.cancelled", "reservation", reservation_id, d.str()));
-    }
-    // Held seats (their holds just ended) and anything else not FREE.
-    s.exec(
-        "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL, "
-        "reservation_id = NULL WHERE show_id = ? AND status <> 'FREE'",
-        show_id);
     auto entries = id_pairs(s.query(
         "SELECT id, user_id FROM waitlist_entries WHERE show_id = ? AND status IN ('WAITING', "
         "'OFFERED') FOR UPDATE",
         show_id));
+    // Every hold and booking ends through the booking verbs, with their events.
+    MariaBookingTx tx(s, ctx);
+    ShowEnded ended = end_show_bookings(tx, show_id, actor.id, why);
+    f.released_holds = ended.released_holds;
+    f.cancelled_reservations = ended.cancelled_reservations;
+    f.refunded_cents = ended.refunded_cents;
+    out.events = std::move(ended.events);
     for (const auto& [entry_id, user_id] : entries) {
       s.exec("UPDATE waitlist_entries SET status = 'CANCELLED' WHERE id = ?", entry_id);
       JsonWriter d;

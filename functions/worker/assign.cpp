@@ -4,6 +4,8 @@
 #include <map>
 
 #include "cinema/booking.h"
+#include "cinema/booking_verbs.h"
+#include "cinema/mariadb_booking_store.h"
 #include "cinema/json.h"
 #include "cinema/log.h"
 #include "cinema/seat_picker.h"
@@ -11,28 +13,6 @@
 #include "waitlist_policy.h"
 
 namespace cinema::worker {
-namespace {
-
-// Holds `ids` for `hold_id` in one conditional UPDATE; false (after undoing
-// any partial change) when a seat was taken meanwhile.
-bool take_seats(Session& s, int64_t show_id, const std::vector<int64_t>& ids, int64_t hold_id) {
-  std::vector<Session::Param> params{hold_id, hold_id, show_id};
-  params.insert(params.end(), ids.begin(), ids.end());
-  int64_t changed = s.exec_list(
-      "UPDATE show_seats SET status = 'HELD', hold_id = ?, reservation_id = NULL, held_until = "
-      "(SELECT expires_at FROM holds WHERE id = ?) WHERE show_id = ? AND seat_id IN (" +
-          placeholders(ids.size()) +
-          ") AND (status = 'FREE' OR (status = 'HELD' AND held_until <= NOW(3)))",
-      params);
-  if (changed == static_cast<int64_t>(ids.size())) return true;
-  s.exec(
-      "UPDATE show_seats SET status = 'FREE', hold_id = NULL, held_until = NULL WHERE hold_id = ?",
-      hold_id);
-  return false;
-}
-
-}  // namespace
-
 namespace {
 
 enum class Step { kDone, kSkipped, kLostRace };
@@ -43,51 +23,26 @@ struct ShowToAssign {
   bool reserves = true;  // shows.waitlist_mode = 'RESERVE'
 };
 
-struct PlacedHold {
-  int64_t id = 0;
-  int64_t total_cents = 0;
-  std::string expires_at;  // RFC 3339
-};
-
 // The entry gets a hold of `ids` (source WAITLIST_OFFER) until the claim
-// window ends, and becomes OFFERED; its seat.held has the fields
-// place_hold_v3 gives it (migration 0009; the test WorkerOfferMode.* compares
-// the two). nullopt when the step did not happen.
-std::optional<PlacedHold> hold_for(Session& s, Context& ctx, const ShowToAssign& show,
-                                   const WaitingEntry& e, const std::vector<int64_t>& ids,
-                                   std::vector<OutboxEvent>& events, Step& step) {
-  Rows busy = s.query("SELECT 1 FROM holds WHERE show_id = ? AND user_id = ? AND status = 'ACTIVE'",
-                      show.id, e.user_id);
-  if (busy->next()) {
+// window ends, and becomes OFFERED; its seat.held has the fields the hold
+// procedure gives it (offer_seats; the test WorkerOfferMode.* compares the
+// two). nullopt when the step did not happen.
+std::optional<OfferHold> hold_for(Session& s, Context& ctx, const ShowToAssign& show,
+                                  const WaitingEntry& e, const std::vector<int64_t>& ids,
+                                  std::vector<OutboxEvent>& events, Step& step) {
+  MariaBookingTx tx(s, ctx);
+  if (tx.has_active_hold(show.id, e.user_id)) {
     step = Step::kSkipped;  // the user is holding seats right now; next run
     return std::nullopt;
   }
-  s.exec(
-      "INSERT INTO holds (show_id, user_id, status, source, expires_at, currency) "
-      "VALUES (?, ?, 'ACTIVE', 'WAITLIST_OFFER', NOW(3) + INTERVAL ? SECOND, ?)",
-      show.id, e.user_id, ctx.config().offer_ttl_s, show.currency);
-  int64_t hid = s.last_insert_id();
-  if (!take_seats(s, show.id, ids, hid)) {
-    s.exec("DELETE FROM holds WHERE id = ?", hid);
+  auto placed = offer_seats(tx, show.id, e.user_id, show.currency, ctx.config().offer_ttl_s, ids,
+                            events);
+  if (!placed) {
     step = Step::kLostRace;
     return std::nullopt;
   }
-  s.exec(
-      "UPDATE holds SET total_cents = (SELECT COALESCE(SUM(price_cents), 0) FROM "
-      "show_seats WHERE hold_id = ?) WHERE id = ?",
-      hid, hid);
-  s.exec("UPDATE waitlist_entries SET status = 'OFFERED', hold_id = ? WHERE id = ?", hid, e.id);
-  Rows h = s.query(
-      "SELECT total_cents, DATE_FORMAT(expires_at, '%Y-%m-%dT%H:%i:%sZ') AS until FROM holds "
-      "WHERE id = ?",
-      hid);
-  h->next();
-  PlacedHold placed{hid, h->getInt64("total_cents"), get_string(*h, "until")};
-  JsonWriter held;
-  held.begin_object().field("show_id", show.id).field("hold_id", hid);
-  held.field("user_id", e.user_id).key("seat_ids").raw(id_array(ids));
-  held.field("expires_at", placed.expires_at).end_object();
-  events.push_back(write_event(s, ctx, "seat.held", "show", show.id, held.str()));
+  s.exec("UPDATE waitlist_entries SET status = 'OFFERED', hold_id = ? WHERE id = ?",
+         placed->hold_id, e.id);
   step = Step::kDone;
   return placed;
 }
@@ -102,7 +57,7 @@ Step offer_to(Session& s, Context& ctx, const ShowToAssign& show, const WaitingE
   s.exec("UPDATE waitlist_entries SET payment_token = NULL WHERE id = ?", e.id);
   JsonWriter d;
   d.begin_object().field("entry_id", e.id).field("show_id", show.id).field("user_id", e.user_id);
-  d.field("hold_id", placed->id).key("seat_ids").raw(id_array(ids));
+  d.field("hold_id", placed->hold_id).key("seat_ids").raw(id_array(ids));
   d.field("expires_at", placed->expires_at).end_object();
   events.push_back(write_event(s, ctx, "waitlist.offered", "waitlist_entry", e.id, d.str()));
   return Step::kDone;
@@ -119,7 +74,7 @@ Step hold_to_charge(Session& s, Context& ctx, const ShowToAssign& show, const Wa
   auto placed = hold_for(s, ctx, show, e, ids, events, step);
   if (!placed) return step;
   charges.push_back(
-      {e.id, e.user_id, show.id, placed->id, placed->total_cents, show.currency, token});
+      {e.id, e.user_id, show.id, placed->hold_id, placed->total_cents, show.currency, token});
   return Step::kDone;
 }
 

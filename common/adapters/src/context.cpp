@@ -1,5 +1,7 @@
 #include "cinema/context.h"
 
+#include "cinema/mariadb_booking_store.h"
+
 #include <chrono>
 
 #include "cinema/log.h"
@@ -121,6 +123,11 @@ AccountDirectory& Context::accounts() {
 PaymentProvider& Context::payments() {
   if (!payments_) payments_ = make_payment_provider(config_);
   return *payments_;
+}
+
+BookingStore& Context::bookings() {
+  if (!bookings_) bookings_ = std::make_unique<MariaBookingStore>(*this);
+  return *bookings_;
 }
 
 LivePublisher& Context::live() {

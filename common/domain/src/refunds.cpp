@@ -11,8 +11,6 @@
 namespace cinema {
 namespace {
 
-// The request that cancelled asks first; the worker steps in after this.
-constexpr int64_t kWorkerAfterS = 5;
 // A payment whose capture is still to happen (the worker captures it).
 constexpr int64_t kAwaitCaptureS = 30;
 
@@ -124,29 +122,6 @@ RefundState settle(Context& ctx, int64_t refund_id) {
 
 }  // namespace
 
-RefundIntent record_refund(Session& s, int64_t reservation_id, int64_t show_id,
-                           const std::string& reason) {
-  const std::string key = refund_key_for_reservation(reservation_id);
-  Rows earlier = s.query("SELECT id, amount_cents FROM payment_refunds WHERE idem_key = ?", key);
-  if (earlier->next()) return {earlier->getInt64("id"), earlier->getInt64("amount_cents")};
-  Rows p = s.query(
-      "SELECT p.id, p.amount_cents - p.refunded_cents - COALESCE((SELECT SUM(r.amount_cents) "
-      "FROM payment_refunds r WHERE r.payment_id = p.id AND r.status = 'PENDING'), 0) AS due, "
-      "p.currency FROM payments p WHERE p.reservation_id = ? AND p.status IN ('AUTHORIZED', "
-      "'CAPTURED', 'PARTIALLY_REFUNDED') ORDER BY p.id DESC LIMIT 1 FOR UPDATE",
-      reservation_id);
-  if (!p->next()) return {};
-  int64_t due = p->getInt64("due");
-  if (due <= 0) return {};
-  s.exec(
-      "INSERT INTO payment_refunds (payment_id, reservation_id, show_id, amount_cents, currency, "
-      "idem_key, reason, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, NOW(3) + INTERVAL ? "
-      "SECOND)",
-      p->getInt64("id"), reservation_id, show_id, due, get_string(*p, "currency"), key,
-      reason.substr(0, 200), kWorkerAfterS);
-  return {s.last_insert_id(), due};
-}
-
 RefundState settle_refund(Context& ctx, int64_t refund_id) {
   try {
     return settle(ctx, refund_id);
@@ -180,22 +155,6 @@ int64_t settle_pending_refunds(Context& ctx, int64_t show_id, int64_t limit,
   return succeeded;
 }
 
-std::string payment_json(Session& s, int64_t reservation_id) {
-  Rows rs = s.query(
-      "SELECT p.status, p.amount_cents, p.refunded_cents, p.currency, EXISTS (SELECT 1 FROM "
-      "payment_refunds r WHERE r.payment_id = p.id AND r.status = 'PENDING') AS pending FROM "
-      "payments p WHERE p.reservation_id = ? ORDER BY p.id DESC LIMIT 1",
-      reservation_id);
-  if (!rs->next()) return "null";
-  JsonWriter w;
-  w.begin_object()
-      .field("status",
-             rs->getInt("pending") == 1 ? std::string("REFUND_PENDING") : get_string(*rs, "status"))
-      .field("amount_cents", rs->getInt64("amount_cents"))
-      .field("refunded_cents", rs->getInt64("refunded_cents"))
-      .field("currency", get_string(*rs, "currency"))
-      .end_object();
-  return w.str();
-}
+
 
 }  // namespace cinema

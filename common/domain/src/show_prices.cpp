@@ -1,5 +1,7 @@
 #include "cinema/show_prices.h"
 
+#include "cinema/mariadb_booking_store.h"
+
 #include <rapidjson/document.h>
 
 namespace cinema {
@@ -84,13 +86,12 @@ void store_prices(Session& s, int64_t show_id, const SeatPrices& p) {
   }
 }
 
+SeatTypePrices by_type(const SeatPrices& p) {
+  return {p.cents[0], p.cents[1], p.cents[2], p.cents[3]};
+}
+
 int64_t apply_prices(Session& s, int64_t show_id, const SeatPrices& p, const char* status_sql) {
-  return s.exec(std::string("UPDATE show_seats ss JOIN seats se ON se.id = ss.seat_id SET "
-                            "ss.price_cents = CASE se.seat_type WHEN 'VIP' THEN ? "
-                            "WHEN 'ACCESSIBLE' THEN ? WHEN 'COMPANION' THEN ? ELSE ? END "
-                            "WHERE ss.show_id = ? AND ") +
-                    status_sql,
-                p.cents[1], p.cents[2], p.cents[3], p.cents[0], show_id);
+  return reprice_show_seats(s, show_id, by_type(p), status_sql);
 }
 
 void write_prices(JsonWriter& w, const SeatPrices& p) {

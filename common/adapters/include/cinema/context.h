@@ -11,6 +11,7 @@
 
 #include "cinema/accounts.h"
 #include "cinema/amqp.h"
+#include "cinema/booking_store.h"
 #include "cinema/clock.h"
 #include "cinema/config.h"
 #include "cinema/db.h"
@@ -50,6 +51,9 @@ class Context {
   BrokerCheck& broker();
   LivePublisher& live();
   PaymentProvider& payments();
+  // The booking tables (cinema/booking_store.h): MariaDB unless a test installs a fake.
+  BookingStore& bookings();
+  void set_bookings(std::unique_ptr<BookingStore> b) { bookings_ = std::move(b); }
   void set_payments(std::unique_ptr<PaymentProvider> p) { payments_ = std::move(p); }
   // Current account states (role, disabled); unit tests install a fake.
   AccountDirectory& accounts();
@@ -84,6 +88,7 @@ class Context {
   std::unique_ptr<LivePublisher> live_;
   std::unique_ptr<AccountDirectory> accounts_;
   std::unique_ptr<PaymentProvider> payments_;
+  std::unique_ptr<BookingStore> bookings_;
   bool defer_ = false;
   std::vector<std::function<void()>> deferred_;
 };

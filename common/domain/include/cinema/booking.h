@@ -10,11 +10,13 @@
 #include <vector>
 
 #include "cinema/auth.h"
+#include "cinema/booking_verbs.h"
 #include "cinema/context.h"
 #include "cinema/db.h"
 #include "cinema/http.h"
 #include "cinema/outbox.h"
 #include "cinema/refunds.h"
+#include "cinema/reservation_view.h"
 #include "cinema/seat_picker.h"
 #include "cinema/status.h"
 
@@ -45,36 +47,12 @@ void after_seat_change(Context& ctx, int64_t show_id, const std::vector<OutboxEv
 // latest has expired; 404 when there is none.
 StatusOr<int64_t> my_hold_on_show(Session& s, int64_t user_id, int64_t show_id);
 
-// JSON array text "[1,2,3]".
-std::string id_array(const std::vector<int64_t>& ids);
-
-// {id, show_id, user_id, status, source, seat_ids, seats:[{seat_id,row,number,price_cents}],
-//  total_cents, currency, created_at, cancelled_at}; nullopt if missing. With
-// `with_payment`, also payment: {status, amount_cents, refunded_cents, currency}
-// (null when it was not paid through the payment seam).
-std::optional<std::string> reservation_json(Session& s, int64_t reservation_id,
-                                            bool with_payment = false);
-// The same (without payment) for many reservations in two queries, in the
-// order of `ids` (missing ones left out).
-std::vector<std::string> reservations_json(Session& s, const std::vector<int64_t>& ids);
-
 struct CancelResult {
   std::string body;  // the reservation after cancelling, with its payment
   int64_t show_id = 0;
   std::vector<OutboxEvent> events;
   RefundIntent refund;  // settled after the commit (cinema/refunds.h)
 };
-
-// Inside a transaction, the reservation's row locked and CONFIRMED: its seats
-// back to FREE (when `free_seats`), reservation_seats.active cleared, status
-// CANCELLED with who and why, and its refund recorded. Returns the seat ids it
-// had and the refund; writes no event (the caller does).
-struct CancelledSeats {
-  std::vector<int64_t> seat_ids;
-  RefundIntent refund;
-};
-CancelledSeats cancel_confirmed(Session& s, int64_t show_id, int64_t reservation_id,
-                                int64_t actor_id, const std::string& reason);
 
 // Cancels a CONFIRMED reservation before its show starts: seats back to FREE,
 // reservation_seats.active cleared, seat.released + booking.cancelled events

@@ -1,5 +1,5 @@
 // Refunds, exactly once. A cancellation records its refund as a PENDING
-// payment_refunds row in its own transaction, under the provider idempotency
+// payment_refunds row in its own transaction (BookingTx::record_refund), under the provider idempotency
 // key refund_key_for_reservation(id) (a reservation is cancelled once, so it
 // is refunded once). After the commit the request asks the provider
 // (settle_refund); a provider that cannot be reached, or a process that died
@@ -13,21 +13,12 @@
 #include <functional>
 #include <string>
 
+#include "cinema/booking_store.h"
 #include "cinema/context.h"
 #include "cinema/db.h"
+#include "cinema/reservation_view.h"
 
 namespace cinema {
-
-struct RefundIntent {
-  int64_t refund_id = 0;  // 0: nothing to refund (never paid, or already refunded)
-  int64_t amount_cents = 0;
-};
-
-// Inside the cancelling transaction: a PENDING refund of what is left of the
-// reservation's payment (not yet refunded nor pending). A second call for the
-// same reservation finds the first row and answers it again.
-RefundIntent record_refund(Session& s, int64_t reservation_id, int64_t show_id,
-                           const std::string& reason);
 
 enum class RefundState { kSucceeded, kPending, kFailed };
 
@@ -43,10 +34,5 @@ RefundState settle_refund(Context& ctx, int64_t refund_id);
 // Returns how many succeeded.
 int64_t settle_pending_refunds(Context& ctx, int64_t show_id, int64_t limit,
                                const std::function<bool()>& stop = {});
-
-// The reservation's payment as JSON: {"status","amount_cents","refunded_cents",
-// "currency"}, status REFUND_PENDING while a refund waits; "null" when it was
-// not paid through the payment seam.
-std::string payment_json(Session& s, int64_t reservation_id);
 
 }  // namespace cinema

@@ -13,6 +13,7 @@
 
 #include "cinema/config.h"
 #include "cinema/db.h"
+#include "cinema/mariadb_booking_store.h"
 #include "cinema/json.h"
 
 namespace cinema {
@@ -46,6 +47,8 @@ void store_prices(Session& s, int64_t show_id, const SeatPrices& p);
 // Sets show_seats.price_cents from `p` for the show's seats in `status_sql`
 // (e.g. "ss.status = 'FREE'"); returns the rows changed.
 int64_t apply_prices(Session& s, int64_t show_id, const SeatPrices& p, const char* status_sql);
+// The same prices as the booking store takes them.
+SeatTypePrices by_type(const SeatPrices& p);
 
 // {"STANDARD":..,"VIP":..,"ACCESSIBLE":..,"COMPANION":..}
 void write_prices(JsonWriter& w, const SeatPrices& p);
