@@ -91,6 +91,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/infra/supervisor/supervisord.conf
         DESTINATION opt/cinema/etc COMPONENT common)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/migrations/ DESTINATION opt/cinema/migrations
         COMPONENT common FILES_MATCHING PATTERN "*.sql")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/common/adapters/sql/ DESTINATION opt/cinema/routines
+        COMPONENT common FILES_MATCHING PATTERN "*.sql")
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/migrate DESTINATION opt/cinema/scripts COMPONENT common)
 install(FILES ${PROJECT_SOURCE_DIR}/scripts/lib/common.sh DESTINATION opt/cinema/scripts/lib COMPONENT common)
 install(PROGRAMS ${deb_dir}/cinema-migrate DESTINATION usr/sbin COMPONENT common)

@@ -202,7 +202,7 @@ StatusOr<Confirmed> confirm_hold(BookingTx& tx, const ConfirmAsk& ask,
   // The hold became confirmable between the pre-read and this lock (a
   // release raced): no authorization to book it with. The client retries.
   if (!ask.payment_ref) return conflict("The hold changed while confirming; try again");
-  CINEMA_ASSIGN_OR_RETURN(Booked booked, book_hold(tx, *hold, std::move(seats), *ask.payment_ref, "CUSTOMER"));
+  CINEMA_ASSIGN_OR_RETURN(Booked booked, book_hold(tx, *hold, std::move(seats), *ask.payment_ref, "DIRECT"));
   if (!ask.idem_key.empty()) {
     tx.store_answer(ask.user_id, "confirm", ask.idem_key, {ask.request_hash, 201, booked.body});
   }

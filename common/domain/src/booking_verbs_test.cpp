@@ -292,7 +292,7 @@ TEST_F(BookingVerbs, ConfirmBooksExactlyTheHoldsSeats) {
   ASSERT_EQ(store.events_of("booking.confirmed").size(), 1u);
   const auto& r = store.state.reservations.begin()->second;
   EXPECT_EQ(r.total_cents, 2000);
-  EXPECT_EQ(r.source, "CUSTOMER");
+  EXPECT_EQ(r.source, "DIRECT");
   EXPECT_EQ(store.state.payments.at(h).reservation_id, r.id);
   // Confirming again answers the same reservation, 200, with no new event.
   auto again = confirm(store, confirm_ask(kAlice, h));

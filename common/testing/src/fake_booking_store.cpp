@@ -129,6 +129,10 @@ class FakeTx final : public BookingTx {
   }
 
   int64_t insert_reservation(const NewReservation& r) override {
+    // reservations.source is ENUM('DIRECT','WAITLIST')
+    if (r.source != "DIRECT" && r.source != "WAITLIST") {
+      throw std::runtime_error("Data truncated for column 'source'");
+    }
     for (const auto& [id, existing] : st_.reservations) {
       if (existing.hold_id == r.hold_id) throw std::runtime_error("duplicate reservation of hold");
     }

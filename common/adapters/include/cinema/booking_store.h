@@ -61,7 +61,7 @@ struct NewReservation {
   int64_t total_cents = 0;
   std::string currency;
   std::string payment_ref;
-  std::string source;  // CUSTOMER | WAITLIST
+  std::string source;  // DIRECT | WAITLIST
 };
 
 // A refund recorded by a cancellation (cinema/refunds.h settles it).
