@@ -8,9 +8,9 @@
 
 #include "cinema/booking.h"
 #include "cinema/booking_verbs.h"
-#include "cinema/mariadb_booking_store.h"
 #include "cinema/json.h"
 #include "cinema/log.h"
+#include "cinema/mariadb_booking_store.h"
 #include "cinema/ownership.h"
 #include "cinema/refunds.h"
 #include "cinema/validate.h"

@@ -5,9 +5,9 @@
 
 #include "cinema/booking.h"
 #include "cinema/booking_verbs.h"
-#include "cinema/mariadb_booking_store.h"
 #include "cinema/json.h"
 #include "cinema/log.h"
+#include "cinema/mariadb_booking_store.h"
 #include "cinema/seat_picker.h"
 #include "tasks.h"
 #include "waitlist_policy.h"
@@ -35,8 +35,8 @@ std::optional<OfferHold> hold_for(Session& s, Context& ctx, const ShowToAssign& 
     step = Step::kSkipped;  // the user is holding seats right now; next run
     return std::nullopt;
   }
-  auto placed = offer_seats(tx, show.id, e.user_id, show.currency, ctx.config().offer_ttl_s, ids,
-                            events);
+  auto placed =
+      offer_seats(tx, show.id, e.user_id, show.currency, ctx.config().offer_ttl_s, ids, events);
   if (!placed) {
     step = Step::kLostRace;
     return std::nullopt;

@@ -27,8 +27,7 @@ void end_declined(Context& ctx, const PendingCharge& c, const std::string& reaso
     d.begin_object().field("entry_id", c.entry_id).field("show_id", c.show_id);
     d.field("user_id", c.user_id).field("hold_id", c.hold_id).field("reason", reason);
     d.end_object();
-    out.push_back(
-        tx.write_event("waitlist.payment_failed", "waitlist_entry", c.entry_id, d.str()));
+    out.push_back(tx.write_event("waitlist.payment_failed", "waitlist_entry", c.entry_id, d.str()));
     return out;
   });
   if (!events.empty()) after_seat_change(ctx, c.show_id, events);
@@ -54,10 +53,9 @@ bool reserve_paid(Context& ctx, const PendingCharge& c, const std::string& refer
 
 bool charge_waitlist_entry(Context& ctx, const PendingCharge& c) {
   try {
-    Authorization auth = authorize_hold(
-        ctx.bookings(), ctx.payments(),
-        {c.user_id, c.hold_id, c.amount_cents, c.currency, c.token},
-        payment_key_for_hold(c.hold_id, 1), 1);
+    Authorization auth = authorize_hold(ctx.bookings(), ctx.payments(),
+                                        {c.user_id, c.hold_id, c.amount_cents, c.currency, c.token},
+                                        payment_key_for_hold(c.hold_id, 1), 1);
     if (auth.unavailable) {
       // Neither approved nor declined: the hold stays an offer the customer
       // can claim, and the next scan asks again under the same key.

@@ -115,8 +115,8 @@ TEST(HoldEndEvents, AShowCancellation) {
   auto seats = hall_seat_ids(v.hall_id);
   Actor a = new_customer("end-showcancel");
   int64_t h = hold_id_of(hold_seats(a, v.show_id, {seats[2]}));
-  HttpResponse c = post(show_url(v.show_id, "/cancel"), R"({"reason":"projector broke"})",
-                        v.owner.auth());
+  HttpResponse c =
+      post(show_url(v.show_id, "/cancel"), R"({"reason":"projector broke"})", v.owner.auth());
   ASSERT_EQ(c.status, 200) << c.describe();
   EXPECT_NE(c.body.find("\"released_holds\":1"), std::string::npos) << c.body;
   EXPECT_EQ(sql_int("SELECT status = 'RELEASED' FROM holds WHERE id = ?", h), 1);

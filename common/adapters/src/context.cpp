@@ -1,10 +1,9 @@
 #include "cinema/context.h"
 
-#include "cinema/mariadb_booking_store.h"
-
 #include <chrono>
 
 #include "cinema/log.h"
+#include "cinema/mariadb_booking_store.h"
 
 namespace cinema {
 namespace {

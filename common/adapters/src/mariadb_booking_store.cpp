@@ -63,9 +63,9 @@ std::optional<HoldRow> MariaBookingTx::lock_hold(int64_t hold_id) {
       "currency FROM holds WHERE id = ? FOR UPDATE",
       hold_id);
   if (!rs->next()) return std::nullopt;
-  return HoldRow{rs->getInt64("id"),         rs->getInt64("show_id"),
-                 rs->getInt64("user_id"),    get_string(*rs, "status"),
-                 get_string(*rs, "source"),  rs->getInt("expired") == 1,
+  return HoldRow{rs->getInt64("id"),          rs->getInt64("show_id"),
+                 rs->getInt64("user_id"),     get_string(*rs, "status"),
+                 get_string(*rs, "source"),   rs->getInt("expired") == 1,
                  rs->getInt64("total_cents"), get_string(*rs, "currency")};
 }
 
@@ -198,24 +198,24 @@ std::optional<ReservationRow> MariaBookingTx::lock_reservation(int64_t reservati
       "JOIN cinemas c ON c.id = h.cinema_id WHERE r.id = ? FOR UPDATE",
       reservation_id);
   if (!r->next()) return std::nullopt;
-  return ReservationRow{r->getInt64("id"),       r->getInt64("show_id"),
-                        r->getInt64("user_id"),  r->getInt64("owner_id"),
+  return ReservationRow{r->getInt64("id"),        r->getInt64("show_id"),
+                        r->getInt64("user_id"),   r->getInt64("owner_id"),
                         get_string(*r, "status"), r->getInt("started") == 1};
 }
 
 std::vector<int64_t> MariaBookingTx::lock_reservations_of_show(int64_t show_id) {
-  return ids_of(s_.query(
-      "SELECT id FROM reservations WHERE show_id = ? AND status = 'CONFIRMED' ORDER BY id "
-      "FOR UPDATE",
-      show_id));
+  return ids_of(
+      s_.query("SELECT id FROM reservations WHERE show_id = ? AND status = 'CONFIRMED' ORDER BY id "
+               "FOR UPDATE",
+               show_id));
 }
 
 std::vector<int64_t> MariaBookingTx::release_reservation_seats(int64_t show_id,
-                                                              int64_t reservation_id) {
-  std::vector<int64_t> seats = ids_of(s_.query(
-      "SELECT seat_id FROM reservation_seats WHERE reservation_id = ? AND active = 1 "
-      "ORDER BY seat_id",
-      reservation_id));
+                                                               int64_t reservation_id) {
+  std::vector<int64_t> seats = ids_of(
+      s_.query("SELECT seat_id FROM reservation_seats WHERE reservation_id = ? AND active = 1 "
+               "ORDER BY seat_id",
+               reservation_id));
   s_.exec(
       "UPDATE show_seats SET status = 'FREE', reservation_id = NULL, hold_id = NULL, "
       "held_until = NULL WHERE show_id = ? AND reservation_id = ? AND status = 'RESERVED'",
@@ -300,7 +300,7 @@ void create_show_seats(Session& s_, int64_t show_id, int64_t hall_id, const Seat
 }
 
 int64_t reprice_show_seats(Session& s_, int64_t show_id, const SeatTypePrices& p,
-                                           const char* status_sql) {
+                           const char* status_sql) {
   return s_.exec(std::string("UPDATE show_seats ss JOIN seats se ON se.id = ss.seat_id SET "
                              "ss.price_cents = CASE se.seat_type WHEN 'VIP' THEN ? "
                              "WHEN 'ACCESSIBLE' THEN ? WHEN 'COMPANION' THEN ? ELSE ? END "
@@ -324,15 +324,9 @@ void MariaBookingStore::run_transaction(const std::function<void(BookingTx&)>& f
 }
 
 HoldPlaced MariaBookingStore::place_hold(const HoldAsk& ask) {
-  std::vector<Session::Param> params{ask.show_id,
-                                     ask.user_id,
-                                     ask.role,
-                                     id_array(ask.seat_ids),
-                                     ask.ttl_s,
-                                     ask.held_event_id,
-                                     ask.released_event_id,
-                                     ask.request_id,
-                                     ask.max_held_seats};
+  std::vector<Session::Param> params{
+      ask.show_id,       ask.user_id,           ask.role,       id_array(ask.seat_ids), ask.ttl_s,
+      ask.held_event_id, ask.released_event_id, ask.request_id, ask.max_held_seats};
   static const std::string kCall = "CALL place_hold_v3(" + placeholders(9) + ")";
   auto row = ctx_.db().self_committing([&](Session& s) { return s.call_list(kCall, params); });
   HoldPlaced out;
@@ -370,10 +364,9 @@ std::optional<AmountDue> MariaBookingStore::amount_due(int64_t user_id, int64_t 
         "h.user_id = ? AND h.status = 'ACTIVE' AND h.expires_at > NOW(3)",
         hold_id, show_id, user_id);
     if (!h->next()) return std::nullopt;
-    return AmountDue{h->getInt64(1), get_string(*h, "currency"),
-                     opt_string(*h, "status").value_or(""),
-                     opt_string(*h, "provider_ref").value_or(""),
-                     h->isNull(5) ? 0 : h->getInt64(5)};
+    return AmountDue{
+        h->getInt64(1), get_string(*h, "currency"), opt_string(*h, "status").value_or(""),
+        opt_string(*h, "provider_ref").value_or(""), h->isNull(5) ? 0 : h->getInt64(5)};
   });
 }
 

@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "cinema/json.h"
 #include "cinema/clock.h"
+#include "cinema/json.h"
 
 namespace cinema {
 

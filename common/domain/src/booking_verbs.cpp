@@ -109,8 +109,8 @@ std::optional<OutboxEvent> end_hold(BookingTx& tx, int64_t hold_id, HoldEnd why)
                         hold_released_data(hold->show_id, hold_id, hold->user_id, seats, why));
 }
 
-StatusOr<std::optional<OutboxEvent>> release_hold(BookingTx& tx, int64_t show_id,
-                                                  int64_t user_id, int64_t hold_id) {
+StatusOr<std::optional<OutboxEvent>> release_hold(BookingTx& tx, int64_t show_id, int64_t user_id,
+                                                  int64_t hold_id) {
   auto hold = tx.lock_hold(hold_id);
   if (!hold || hold->show_id != show_id || hold->user_id != user_id) {
     return not_found("No such hold");
@@ -136,17 +136,15 @@ StatusOr<Booked> book_hold(BookingTx& tx, const HoldRow& hold, std::vector<int64
                            const std::string& payment_ref, const char* source) {
   Booked out;
   out.seat_ids = std::move(held_seats);
-  out.reservation_id = tx.insert_reservation({hold.show_id, hold.user_id, hold.id,
-                                              hold.total_cents, hold.currency, payment_ref,
-                                              source});
+  out.reservation_id = tx.insert_reservation(
+      {hold.show_id, hold.user_id, hold.id, hold.total_cents, hold.currency, payment_ref, source});
   // The authorization this reservation uses; voided meanwhile means retry.
   if (!tx.attach_authorization(hold.id, out.reservation_id)) {
     tx.rollback_only();
     return conflict("The payment authorization changed while confirming; try again");
   }
-  if (out.seat_ids.empty() ||
-      tx.reserve_held_seats(hold.id, hold.show_id, out.reservation_id) !=
-          static_cast<int64_t>(out.seat_ids.size())) {
+  if (out.seat_ids.empty() || tx.reserve_held_seats(hold.id, hold.show_id, out.reservation_id) !=
+                                  static_cast<int64_t>(out.seat_ids.size())) {
     tx.rollback_only();
     return conflict("The hold's seats changed while confirming; try again");
   }
@@ -162,8 +160,8 @@ StatusOr<Booked> book_hold(BookingTx& tx, const HoldRow& hold, std::vector<int64
     d.begin_object().field("entry_id", *out.entry_id).field("show_id", hold.show_id);
     d.field("user_id", hold.user_id).field("reservation_id", out.reservation_id);
     d.key("seat_ids").raw(id_array(out.seat_ids)).end_object();
-    out.events.push_back(tx.write_event("waitlist.assigned", "waitlist_entry", *out.entry_id,
-                                        d.str()));
+    out.events.push_back(
+        tx.write_event("waitlist.assigned", "waitlist_entry", *out.entry_id, d.str()));
   }
   return out;
 }
@@ -202,7 +200,8 @@ StatusOr<Confirmed> confirm_hold(BookingTx& tx, const ConfirmAsk& ask,
   // The hold became confirmable between the pre-read and this lock (a
   // release raced): no authorization to book it with. The client retries.
   if (!ask.payment_ref) return conflict("The hold changed while confirming; try again");
-  CINEMA_ASSIGN_OR_RETURN(Booked booked, book_hold(tx, *hold, std::move(seats), *ask.payment_ref, "DIRECT"));
+  CINEMA_ASSIGN_OR_RETURN(Booked booked,
+                          book_hold(tx, *hold, std::move(seats), *ask.payment_ref, "DIRECT"));
   if (!ask.idem_key.empty()) {
     tx.store_answer(ask.user_id, "confirm", ask.idem_key, {ask.request_hash, 201, booked.body});
   }
@@ -261,9 +260,8 @@ Authorization authorize_hold(BookingStore& store, PaymentProvider& provider, con
                              const std::string& key, int64_t attempt) {
   Authorization auth = provider.authorize(charge, key);
   if (auth.unavailable) return auth;
-  store.record_authorization({charge.hold_id, charge.user_id, charge.amount_cents,
-                              charge.currency, auth.approved, auth.reference, auth.reason,
-                              attempt});
+  store.record_authorization({charge.hold_id, charge.user_id, charge.amount_cents, charge.currency,
+                              auth.approved, auth.reference, auth.reason, attempt});
   return auth;
 }
 

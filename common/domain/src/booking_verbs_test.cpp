@@ -245,15 +245,16 @@ TEST_F(BookingVerbs, ADeclinedChargeEndsTheOfferAsPaymentFailed) {
       [&](BookingTx& tx) { return end_hold(tx, offer->hold_id, HoldEnd::kPaymentDeclined); });
   EXPECT_EQ(store.state.offers[0].status, "PAYMENT_FAILED");
   EXPECT_EQ(store.state.holds.at(offer->hold_id).status, kHoldReleased);
-  expect_hold_released(store.events_of("seat.released").at(0), offer->hold_id,
-                       "payment_declined", {4});
+  expect_hold_released(store.events_of("seat.released").at(0), offer->hold_id, "payment_declined",
+                       {4});
 }
 
 TEST_F(BookingVerbs, AnOfferIsNotPlacedOverATakenSeat) {
   hold(store, kAlice, {2});
   std::vector<OutboxEvent> events;
-  auto offer = store.transaction(
-      [&](BookingTx& tx) { return offer_seats(tx, kShow, kBob, "EUR", 60, {1, 2}, events); });
+  auto offer = store.transaction([&](BookingTx& tx) {
+    return offer_seats(tx, kShow, kBob, "EUR", 60, {1, 2}, events);
+  });
   EXPECT_FALSE(offer);
   EXPECT_TRUE(events.empty());
   EXPECT_EQ(seat_status(store, 1), "FREE");
@@ -355,8 +356,9 @@ TEST_F(BookingVerbs, AnIdempotencyKeyReplaysTheFirstAnswer) {
 
 TEST_F(BookingVerbs, AWaitingListChargeBooksTheOfferAndSaysWhichEntry) {
   std::vector<OutboxEvent> events;
-  auto offer = store.transaction(
-      [&](BookingTx& tx) { return offer_seats(tx, kShow, kBob, "EUR", 60, {5, 6}, events); });
+  auto offer = store.transaction([&](BookingTx& tx) {
+    return offer_seats(tx, kShow, kBob, "EUR", 60, {5, 6}, events);
+  });
   store.state.offers.push_back({33, offer->hold_id, 0, "OFFERED", true});
   authorize(store, offer->hold_id, "auth-w");
   auto booked = store.transaction([&](BookingTx& tx) -> StatusOr<Booked> {
@@ -390,8 +392,8 @@ TEST_F(BookingVerbs, CancellingABookingFreesItsSeatsAndRefundsOnce) {
   EXPECT_EQ(c.events[0].type, "seat.released");
   EXPECT_EQ(c.events[1].type, "booking.cancelled");
   // A second refund record for the same reservation answers the first.
-  auto again = store.transaction(
-      [&](BookingTx& tx) { return tx.record_refund(rid, kShow, "again"); });
+  auto again =
+      store.transaction([&](BookingTx& tx) { return tx.record_refund(rid, kShow, "again"); });
   EXPECT_EQ(again.amount_cents, 2000);
   EXPECT_EQ(store.state.refunds.size(), 1u);
 }

@@ -155,6 +155,4 @@ int64_t settle_pending_refunds(Context& ctx, int64_t show_id, int64_t limit,
   return succeeded;
 }
 
-
-
 }  // namespace cinema

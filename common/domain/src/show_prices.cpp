@@ -1,8 +1,8 @@
 #include "cinema/show_prices.h"
 
-#include "cinema/mariadb_booking_store.h"
-
 #include <rapidjson/document.h>
+
+#include "cinema/mariadb_booking_store.h"
 
 namespace cinema {
 

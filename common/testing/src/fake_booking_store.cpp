@@ -37,8 +37,9 @@ class FakeTx final : public BookingTx {
     auto it = st_.holds.find(hold_id);
     if (it == st_.holds.end()) return std::nullopt;
     const FakeHold& h = it->second;
-    return HoldRow{h.id,     h.show_id,   h.user_id,       h.status,
-                   h.source, h.expires_ms <= st_.now_ms, h.total_cents, h.currency};
+    return HoldRow{h.id,          h.show_id, h.user_id,
+                   h.status,      h.source,  h.expires_ms <= st_.now_ms,
+                   h.total_cents, h.currency};
   }
 
   std::vector<int64_t> lock_held_seats(int64_t hold_id) override {
@@ -187,8 +188,8 @@ class FakeTx final : public BookingTx {
     if (it == st_.reservations.end()) return std::nullopt;
     const FakeReservation& r = it->second;
     const FakeShow& show = st_.shows.at(r.show_id);
-    return ReservationRow{r.id, r.show_id, r.user_id, show.owner_id, r.status,
-                          show.starts_ms <= st_.now_ms};
+    return ReservationRow{r.id,          r.show_id, r.user_id,
+                          show.owner_id, r.status,  show.starts_ms <= st_.now_ms};
   }
 
   std::vector<int64_t> lock_reservations_of_show(int64_t show_id) override {
@@ -199,8 +200,7 @@ class FakeTx final : public BookingTx {
     return out;
   }
 
-  std::vector<int64_t> release_reservation_seats(int64_t show_id,
-                                                int64_t reservation_id) override {
+  std::vector<int64_t> release_reservation_seats(int64_t show_id, int64_t reservation_id) override {
     FakeReservation& r = st_.reservations.at(reservation_id);
     std::vector<int64_t> out;
     for (const auto& [id, price] : r.seats) out.push_back(id);
@@ -384,7 +384,8 @@ HoldPlaced FakeBookingStore::place_hold(const HoldAsk& ask) {
   h.seat_ids = ask.seat_ids;
   for (int64_t id : ask.seat_ids) {
     FakeSeat& seat = show.seats.at(id);
-    bool free = seat.status == "FREE" || (seat.status == "HELD" && seat.held_until_ms <= state.now_ms);
+    bool free =
+        seat.status == "FREE" || (seat.status == "HELD" && seat.held_until_ms <= state.now_ms);
     if (!free) {
       out.unavailable.push_back(id);
       continue;

@@ -38,8 +38,8 @@ struct HoldRow {
   int64_t id = 0;
   int64_t show_id = 0;
   int64_t user_id = 0;
-  std::string status;  // kHold*
-  std::string source;  // CUSTOMER | WAITLIST_OFFER
+  std::string status;    // kHold*
+  std::string source;    // CUSTOMER | WAITLIST_OFFER
   bool expired = false;  // expires_at has passed (whatever the status says)
   int64_t total_cents = 0;
   std::string currency;
@@ -108,7 +108,15 @@ struct AuthorizationRecord {
 
 // The outcomes of the hold procedure (common/adapters/sql/place_hold.sql), the
 // one place their names are read.
-enum class HoldOutcome { kOk, kNotFound, kCancelled, kStarted, kBadSeats, kTooManyHeld, kUnavailable };
+enum class HoldOutcome {
+  kOk,
+  kNotFound,
+  kCancelled,
+  kStarted,
+  kBadSeats,
+  kTooManyHeld,
+  kUnavailable
+};
 
 struct HoldAsk {
   int64_t show_id = 0;
@@ -117,7 +125,7 @@ struct HoldAsk {
   std::vector<int64_t> seat_ids;  // sorted
   int64_t ttl_s = 0;
   int64_t max_held_seats = 0;  // across the user's live holds on other shows
-  std::string held_event_id;     // ids of the events the hold may write
+  std::string held_event_id;   // ids of the events the hold may write
   std::string released_event_id;
   std::string request_id;
 };
@@ -126,12 +134,12 @@ struct HoldPlaced {
   HoldOutcome outcome = HoldOutcome::kOk;
   int64_t hold_id = 0;
   std::vector<int64_t> seat_ids;  // kOk: the seats held, sorted
-  std::string expires_at;  // RFC 3339
+  std::string expires_at;         // RFC 3339
   int64_t total_cents = 0;
   std::string currency;
-  std::vector<OutboxEvent> events;       // seat.released (a replaced hold) first, then seat.held
-  std::vector<int64_t> unavailable;      // kUnavailable: the seats lost
-  int64_t held_elsewhere = 0;            // kTooManyHeld: seats held on other shows
+  std::vector<OutboxEvent> events;   // seat.released (a replaced hold) first, then seat.held
+  std::vector<int64_t> unavailable;  // kUnavailable: the seats lost
+  int64_t held_elsewhere = 0;        // kTooManyHeld: seats held on other shows
 };
 
 // ---- one transaction ------------------------------------------------------
@@ -169,14 +177,13 @@ class BookingTx {
   virtual bool attach_authorization(int64_t hold_id, int64_t reservation_id) = 0;
   // The hold's HELD seats become the reservation's (RESERVED, and its
   // reservation_seats at the prices held); returns how many moved.
-  virtual int64_t reserve_held_seats(int64_t hold_id, int64_t show_id,
-                                     int64_t reservation_id) = 0;
+  virtual int64_t reserve_held_seats(int64_t hold_id, int64_t show_id, int64_t reservation_id) = 0;
   virtual std::optional<ReservationRow> lock_reservation(int64_t reservation_id) = 0;
   virtual std::vector<int64_t> lock_reservations_of_show(int64_t show_id) = 0;
   // The reservation's seats back to FREE and its reservation_seats inactive;
   // returns the seat ids it had.
   virtual std::vector<int64_t> release_reservation_seats(int64_t show_id,
-                                                        int64_t reservation_id) = 0;
+                                                         int64_t reservation_id) = 0;
   virtual void mark_cancelled(int64_t reservation_id, int64_t actor_id,
                               const std::string& reason) = 0;
   // A PENDING refund of what is left of the reservation's payment; a second

@@ -34,10 +34,8 @@ class MariaBookingTx final : public BookingTx {
   int64_t reserve_held_seats(int64_t hold_id, int64_t show_id, int64_t reservation_id) override;
   std::optional<ReservationRow> lock_reservation(int64_t reservation_id) override;
   std::vector<int64_t> lock_reservations_of_show(int64_t show_id) override;
-  std::vector<int64_t> release_reservation_seats(int64_t show_id,
-                                                int64_t reservation_id) override;
-  void mark_cancelled(int64_t reservation_id, int64_t actor_id,
-                      const std::string& reason) override;
+  std::vector<int64_t> release_reservation_seats(int64_t show_id, int64_t reservation_id) override;
+  void mark_cancelled(int64_t reservation_id, int64_t actor_id, const std::string& reason) override;
   RefundIntent record_refund(int64_t reservation_id, int64_t show_id,
                              const std::string& reason) override;
   int64_t free_show_seats(int64_t show_id) override;

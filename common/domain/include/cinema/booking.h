@@ -1,7 +1,6 @@
-// Booking steps shared by hold, confirm, cancel, the owner routes and the
-// worker. The consistency model of ARCHITECTURE.md lives here: seat state
-// changes are single conditional UPDATEs on show_seats, inside one
-// transaction with their outbox event (also their audit record).
+// Reads and answers shared by hold, confirm, cancel, the owner routes and the
+// worker around the booking verbs (cinema/booking_verbs.h, which own every
+// change of a seat, hold or reservation; docs/ARCHITECTURE.md).
 #pragma once
 
 #include <cstdint>

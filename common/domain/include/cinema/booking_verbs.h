@@ -7,8 +7,8 @@
 //   seat:         FREE --place_hold/offer_seats--> HELD --book_hold--> RESERVED
 //                 HELD --end_hold--> FREE            RESERVED --cancel_reservation--> FREE
 //   hold:         ACTIVE --book_hold--> CONFIRMED
-//                 ACTIVE --end_hold(kReleased, kReplaced, kPaymentDeclined, kShowCancelled)--> RELEASED
-//                 ACTIVE --end_hold(kExpired)--> EXPIRED
+//                 ACTIVE --end_hold(kReleased, kReplaced, kPaymentDeclined, kShowCancelled)-->
+//                 RELEASED ACTIVE --end_hold(kExpired)--> EXPIRED
 //   reservation:  CONFIRMED --cancel_reservation--> CANCELLED
 //
 // docs/ARCHITECTURE.md draws the same machine with the events each verb writes.
@@ -60,8 +60,8 @@ std::optional<OutboxEvent> end_hold(BookingTx& tx, int64_t hold_id, HoldEnd why)
 
 // The customer's release: 404 unless the hold is the user's on that show;
 // a hold already ended is no change (nullopt).
-StatusOr<std::optional<OutboxEvent>> release_hold(BookingTx& tx, int64_t show_id,
-                                                  int64_t user_id, int64_t hold_id);
+StatusOr<std::optional<OutboxEvent>> release_hold(BookingTx& tx, int64_t show_id, int64_t user_id,
+                                                  int64_t hold_id);
 
 // A waiting-list entry's hold of exactly `seat_ids` (the claim window
 // `ttl_s`), with its seat.held event of the same shape place_hold writes;

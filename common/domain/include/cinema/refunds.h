@@ -1,12 +1,11 @@
 // Refunds, exactly once. A cancellation records its refund as a PENDING
-// payment_refunds row in its own transaction (BookingTx::record_refund), under the provider idempotency
-// key refund_key_for_reservation(id) (a reservation is cancelled once, so it
-// is refunded once). After the commit the request asks the provider
-// (settle_refund); a provider that cannot be reached, or a process that died
-// between the commit and the call, leaves the row PENDING, and the worker (or
-// a re-run of a show cancellation) asks again with the same key, which the
-// provider answers without moving money twice. The answer is recorded with a
-// conditional UPDATE, so payments.refunded_cents grows once per refund.
+// payment_refunds row in its own transaction (BookingTx::record_refund), under the provider
+// idempotency key refund_key_for_reservation(id) (a reservation is cancelled once, so it is
+// refunded once). After the commit the request asks the provider (settle_refund); a provider that
+// cannot be reached, or a process that died between the commit and the call, leaves the row
+// PENDING, and the worker (or a re-run of a show cancellation) asks again with the same key, which
+// the provider answers without moving money twice. The answer is recorded with a conditional
+// UPDATE, so payments.refunded_cents grows once per refund.
 #pragma once
 
 #include <cstdint>

@@ -13,8 +13,8 @@
 
 #include "cinema/config.h"
 #include "cinema/db.h"
-#include "cinema/mariadb_booking_store.h"
 #include "cinema/json.h"
+#include "cinema/mariadb_booking_store.h"
 
 namespace cinema {
 

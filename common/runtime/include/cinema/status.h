@@ -38,7 +38,7 @@ struct Problem {
 // more precisely than the constructors below.
 Problem problem_of(int status, const char* slug, const char* title, std::string detail);
 
-// Constructors for the statuses the API uses (see ARCHITECTURE.md, Conventions).
+// Constructors for the statuses the API uses (see docs/ARCHITECTURE.md, Consistency model).
 Problem bad_request(std::string detail, std::vector<FieldError> errors = {});
 Problem unauthorized(std::string detail);
 Problem forbidden(std::string detail);
