@@ -4,17 +4,10 @@
 #include <stdexcept>
 
 #include "cinema/json.h"
+#include "cinema/reservation_view.h"
 
 namespace cinema::testing {
 namespace {
-
-std::string ids_json(const std::vector<int64_t>& ids) {
-  JsonWriter w;
-  w.begin_array();
-  for (int64_t id : ids) w.value(id);
-  w.end_array();
-  return w.str();
-}
 
 std::string iso(int64_t ms) {
   return "t+" + std::to_string(ms);  // opaque to the verbs
@@ -254,7 +247,7 @@ class FakeTx final : public BookingTx {
         .field("id", r.id)
         .field("status", r.status)
         .key("seat_ids")
-        .raw(ids_json(r.all_seats))
+        .raw(id_array(r.all_seats))
         .field("total_cents", r.total_cents)
         .end_object();
     return w.str();
@@ -369,7 +362,7 @@ HoldPlaced FakeBookingStore::place_hold(const HoldAsk& ask) {
         .field("hold_id", id)
         .field("user_id", ask.user_id)
         .key("seat_ids")
-        .raw(ids_json(prev))
+        .raw(id_array(prev))
         .field("reason", "replaced")
         .end_object();
     state.events.push_back({"seat.released", "show", ask.show_id, d.str()});
@@ -407,7 +400,7 @@ HoldPlaced FakeBookingStore::place_hold(const HoldAsk& ask) {
       .field("hold_id", h.id)
       .field("user_id", ask.user_id)
       .key("seat_ids")
-      .raw(ids_json(ask.seat_ids))
+      .raw(id_array(ask.seat_ids))
       .field("expires_at", iso(h.expires_ms))
       .end_object();
   state.events.push_back({"seat.held", "show", ask.show_id, d.str()});
