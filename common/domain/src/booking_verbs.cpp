@@ -95,18 +95,24 @@ const char* offer_status_after(HoldEnd why) {
   }
 }
 
+// end_hold for a hold the caller has already locked (one read fewer).
+std::optional<OutboxEvent> end_locked_hold(BookingTx& tx, const HoldRow& hold, HoldEnd why) {
+  if (hold.status != kHoldActive) return std::nullopt;
+  if (why == HoldEnd::kExpired && !hold.expired) return std::nullopt;
+  std::vector<int64_t> seats = tx.lock_held_seats(hold.id);
+  tx.set_hold_status(hold.id, hold_status_after(why));
+  tx.free_held_seats(hold.id);
+  if (hold.source == "WAITLIST_OFFER") tx.end_offer(hold.id, offer_status_after(why));
+  return tx.write_event("seat.released", "show", hold.show_id,
+                        hold_released_data(hold.show_id, hold.id, hold.user_id, seats, why));
+}
+
 }  // namespace
 
 std::optional<OutboxEvent> end_hold(BookingTx& tx, int64_t hold_id, HoldEnd why) {
   auto hold = tx.lock_hold(hold_id);
-  if (!hold || hold->status != kHoldActive) return std::nullopt;
-  if (why == HoldEnd::kExpired && !hold->expired) return std::nullopt;
-  std::vector<int64_t> seats = tx.lock_held_seats(hold_id);
-  tx.set_hold_status(hold_id, hold_status_after(why));
-  tx.free_held_seats(hold_id);
-  if (hold->source == "WAITLIST_OFFER") tx.end_offer(hold_id, offer_status_after(why));
-  return tx.write_event("seat.released", "show", hold->show_id,
-                        hold_released_data(hold->show_id, hold_id, hold->user_id, seats, why));
+  if (!hold) return std::nullopt;
+  return end_locked_hold(tx, *hold, why);
 }
 
 StatusOr<std::optional<OutboxEvent>> release_hold(BookingTx& tx, int64_t show_id, int64_t user_id,
@@ -115,7 +121,7 @@ StatusOr<std::optional<OutboxEvent>> release_hold(BookingTx& tx, int64_t show_id
   if (!hold || hold->show_id != show_id || hold->user_id != user_id) {
     return not_found("No such hold");
   }
-  return end_hold(tx, hold_id, HoldEnd::kReleased);
+  return end_locked_hold(tx, *hold, HoldEnd::kReleased);
 }
 
 std::optional<OfferHold> offer_seats(BookingTx& tx, int64_t show_id, int64_t user_id,
@@ -190,7 +196,7 @@ StatusOr<Confirmed> confirm_hold(BookingTx& tx, const ConfirmAsk& ask,
   if (hold->status == kHoldExpired) return gone("The hold has expired");
   if (hold->expired) {
     // Expired: end it now (with its event) rather than wait for the sweeper.
-    if (auto e = end_hold(tx, hold->id, HoldEnd::kExpired)) freed.push_back(*e);
+    if (auto e = end_locked_hold(tx, *hold, HoldEnd::kExpired)) freed.push_back(*e);
     return gone("The hold has expired; hold the seats again");
   }
   std::vector<int64_t> seats = tx.lock_held_seats(hold->id);
